@@ -1,0 +1,308 @@
+"""The event catalog: load the JSON Schemas, check them, and look events up.
+
+A catalog folder holds ``stable/<event>.json`` and ``beta/<event>.json`` payload
+schemas, ``envelope.json`` and optionally ``catalog.json`` (the docs page order). Each
+event schema's ``x-stability`` annotation is the source of truth for its stability; the
+folder it sits in must agree, or loading fails (so the two can never drift apart).
+Loading fails closed: any unreadable file, invalid schema or dangling ``$ref`` raises a
+``CatalogError`` subclass naming the file and JSON pointer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+from ._errors import CatalogError, SchemaError, UnknownEventError, UsageError, json_pointer
+from ._importer import RESOURCE_KEY, SCOPE_KEY, STABILITY_KEY
+
+Stability = Literal["stable", "beta"]
+STABILITIES: tuple[Stability, ...] = ("stable", "beta")
+_PATTERN = re.compile(r"^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One catalog event: its name, stability, scopes, description and payload schema."""
+
+    name: str
+    stability: Stability
+    scope: str
+    resource: str | None
+    description: str
+    schema: dict[str, Any] = field(repr=False, compare=False, hash=False)
+    path: Path | None = field(default=None, repr=False, compare=False, hash=False)
+
+    @property
+    def is_stable(self) -> bool:
+        """True for events whose name and payload shape are frozen except for additions."""
+        return self.stability == "stable"
+
+
+def check_pattern(pattern: str) -> str:
+    """Return ``pattern`` if it is valid Case.dev filter syntax, else raise ``UsageError``.
+
+    The syntax is an exact event name, a prefix wildcard (``vault.*``,
+    ``vault.ingest.*``) or ``*``.
+    """
+    if not isinstance(pattern, str) or not _PATTERN.match(pattern):
+        raise UsageError(
+            f"invalid event filter {pattern!r}: use an exact name, a prefix such as "
+            "'vault.*', or '*'"
+        )
+    return pattern
+
+
+def matches(pattern: str, name: str) -> bool:
+    """Whether event ``name`` passes the Case.dev filter ``pattern``."""
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return name.startswith(pattern[:-1])
+    return name == pattern
+
+
+class Catalog:
+    """A loaded set of events plus the envelope schema.
+
+    ``catalog[name]`` returns an :class:`Event`; iterating yields events sorted by name;
+    ``len(catalog)`` counts events; ``catalog.select("vault.*")`` filters.
+    """
+
+    def __init__(
+        self,
+        events: Iterable[Event],
+        envelope: dict[str, Any],
+        *,
+        order: Iterable[str] = (),
+        source: Path | None = None,
+    ) -> None:
+        self._events: dict[str, Event] = {e.name: e for e in sorted(events, key=lambda e: e.name)}
+        self.envelope: dict[str, Any] = envelope
+        self.source = source
+        known = [n for n in order if n in self._events]
+        self.order: tuple[str, ...] = (
+            *known,
+            *(n for n in self._events if n not in set(known)),
+        )
+
+    def __getitem__(self, name: str) -> Event:
+        try:
+            return self._events[name]
+        except KeyError:
+            raise UnknownEventError(
+                f"unknown event {name!r}; `casedev-conformance list` shows the catalog",
+                event=name,
+            ) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._events
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events.values())
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __repr__(self) -> str:
+        return f"<Catalog {len(self)} events from {self.source or 'memory'}>"
+
+    @property
+    def names(self) -> list[str]:
+        """Event names, sorted."""
+        return list(self._events)
+
+    def get(self, name: str) -> Event | None:
+        """The event called ``name``, or None."""
+        return self._events.get(name)
+
+    def select(self, *patterns: str, strict: bool = True) -> Catalog:
+        """The events matching any of ``patterns`` (Case.dev filter syntax).
+
+        With ``strict`` (the default), a pattern that matches no event raises
+        ``UnknownEventError``: a filter that silently selects nothing hides mistakes.
+        """
+        if not patterns:
+            patterns = ("*",)
+        for pattern in patterns:
+            check_pattern(pattern)
+            if strict and not any(matches(pattern, n) for n in self._events):
+                raise UnknownEventError(
+                    f"event filter {pattern!r} matches no event in the catalog", event=pattern
+                )
+        chosen = [e for e in self if any(matches(p, e.name) for p in patterns)]
+        return Catalog(chosen, self.envelope, order=self.order, source=self.source)
+
+    def stability(self, stability: Stability) -> Catalog:
+        """Only the events of one stability level."""
+        chosen = [e for e in self if e.stability == stability]
+        return Catalog(chosen, self.envelope, order=self.order, source=self.source)
+
+    @property
+    def version(self) -> str:
+        """A short content digest of the catalog: equal catalogs have equal versions."""
+        digest = hashlib.sha256()
+        for event in self:
+            digest.update(orjson.dumps(event.schema, option=orjson.OPT_SORT_KEYS))
+        digest.update(orjson.dumps(self.envelope, option=orjson.OPT_SORT_KEYS))
+        return digest.hexdigest()[:12]
+
+
+def packaged_schemas() -> Path:
+    """The folder of JSON Schemas that ships with the package."""
+    inside = Path(str(resources.files("conformance"))) / "schemas"
+    if inside.is_dir():
+        return inside
+    # A source checkout or an editable install: the schemas live beside the package.
+    beside = Path(__file__).resolve().parent.parent / "schemas"
+    if beside.is_dir():
+        return beside
+    raise CatalogError("the packaged schemas are missing; reinstall casedev-conformance")
+
+
+def read_json(path: Path) -> Any:
+    """Read one JSON file or raise a one-line ``CatalogError`` naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise SchemaError(f"invalid JSON: {exc}", file=path) from None
+
+
+def check_schema(schema: Any, *, file: Path | str | None = None, event: str | None = None) -> None:
+    """Raise ``SchemaError`` unless ``schema`` is a valid draft 2020-12 schema whose
+    local and catalog ``$ref`` targets all resolve."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError as _JSError
+
+    try:
+        Draft202012Validator.check_schema(schema)
+    except _JSError as exc:
+        pointer = json_pointer(exc.path)
+        raise SchemaError(
+            f"invalid JSON Schema: {exc.message}", file=file, event=event, pointer=pointer
+        ) from None
+
+
+def check_refs(schemas: dict[str, tuple[Path | None, str | None, dict[str, Any]]]) -> None:
+    """Resolve every ``$ref`` in ``schemas`` (keyed by ``$id``) against each other."""
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    registry: Registry[Any] = Registry().with_resources(
+        (uri, DRAFT202012.create_resource(s)) for uri, (_, _, s) in schemas.items()
+    )
+    for uri, (path, event, schema) in schemas.items():
+        for pointer, ref in _refs(schema, []):
+            resolver = registry.resolver(base_uri=uri)
+            try:
+                resolver.lookup(ref)
+            except Unresolvable:
+                raise SchemaError(
+                    f"dangling $ref {ref!r}", file=path, event=event, pointer=pointer
+                ) from None
+
+
+def _refs(node: Any, path: list[str | int]) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield json_pointer([*path, "$ref"]), ref
+        for key, value in node.items():
+            if key not in ("const", "enum", "default", "examples"):
+                yield from _refs(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _refs(value, [*path, index])
+
+
+def load_event(path: Path, *, expected_stability: str | None = None) -> Event:
+    """Load and check one event schema file."""
+    schema = read_json(path)
+    if not isinstance(schema, dict):
+        raise SchemaError("an event schema must be a JSON object", file=path, pointer="")
+    name = path.name.removesuffix(".json")
+    check_schema(schema, file=path, event=name)
+    title = schema.get("title", name)
+    if title != name:
+        raise SchemaError(
+            f"title {title!r} differs from the file name", file=path, event=name, pointer="/title"
+        )
+    stability = schema.get(STABILITY_KEY, expected_stability)
+    if stability not in STABILITIES:
+        raise SchemaError(
+            f"{STABILITY_KEY} must be 'stable' or 'beta', not {stability!r}",
+            file=path,
+            event=name,
+            pointer="/" + STABILITY_KEY,
+        )
+    if expected_stability is not None and stability != expected_stability:
+        raise SchemaError(
+            f"{STABILITY_KEY} is {stability!r} but the file is in the {expected_stability!r} "
+            "folder; move the file or fix the annotation",
+            file=path,
+            event=name,
+            pointer="/" + STABILITY_KEY,
+        )
+    resource = schema.get(RESOURCE_KEY)
+    return Event(
+        name=name,
+        stability=stability,
+        scope=str(schema.get(SCOPE_KEY, "")),
+        resource=None if resource in (None, "-") else str(resource),
+        description=str(schema.get("description", "")),
+        schema=schema,
+        path=path,
+    )
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Load the packaged catalog, or the catalog folder at ``path``.
+
+    Raises ``CatalogError`` (exit 2 in the CLI) for a missing folder, unreadable or
+    invalid JSON, an invalid schema, a dangling ``$ref`` or a stability mismatch.
+    """
+    root = packaged_schemas() if path is None else Path(path)
+    if not root.is_dir():
+        raise CatalogError("not a catalog folder (expected stable/ and beta/ inside)", file=root)
+    events: list[Event] = []
+    for stability in STABILITIES:
+        for file in sorted((root / stability).glob("*.json")):
+            events.append(load_event(file, expected_stability=stability))
+    if not events:
+        raise CatalogError("no event schemas found under stable/ or beta/", file=root)
+    seen: dict[str, Path | None] = {}
+    for event in events:
+        if event.name in seen:
+            raise CatalogError(f"event {event.name} is both stable and beta", file=event.path)
+        seen[event.name] = event.path
+    envelope_path = root / "envelope.json"
+    envelope = read_json(envelope_path)
+    check_schema(envelope, file=envelope_path)
+    order: list[str] = []
+    index_path = root / "catalog.json"
+    if index_path.exists():
+        index = read_json(index_path)
+        order = list(index.get("events", [])) if isinstance(index, dict) else []
+        for missing in (n for n in order if n not in seen):
+            raise CatalogError(
+                f"lists event {missing!r}, which has no schema file", file=index_path, event=missing
+            )
+    by_id: dict[str, tuple[Path | None, str | None, dict[str, Any]]] = {
+        str(e.schema.get("$id", e.path.as_uri() if e.path else e.name)): (e.path, e.name, e.schema)
+        for e in events
+    }
+    by_id[str(envelope.get("$id", envelope_path.as_uri()))] = (envelope_path, None, envelope)
+    check_refs(by_id)
+    return Catalog(events, envelope, order=order, source=root)

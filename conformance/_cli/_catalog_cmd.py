@@ -1,0 +1,115 @@
+"""``catalog import``, ``catalog docs`` and ``list``: the catalog's own commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import orjson
+
+from .._catalog import STABILITIES, load_catalog
+from .._errors import CatalogError
+from . import EXIT_FOUND, EXIT_OK
+
+catalog_option = click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A catalog folder to use instead of the packaged one.",
+)
+
+
+@click.group()
+def catalog() -> None:
+    """Import the docs page into schemas, or render the schemas as the docs page."""
+
+
+@catalog.command("import")
+@click.argument("docs_file", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="The catalog folder to write.",
+)
+def import_cmd(docs_file: Path, out: Path) -> None:
+    """Turn the Case.dev 'Event types' docs page into JSON Schemas."""
+    from .._importer import import_docs
+
+    written = import_docs(docs_file, out)
+    load_catalog(out)  # fail closed if what we wrote does not load
+    click.echo(f"wrote {len(written)} files to {out}")
+
+
+@catalog.command("docs")
+@catalog_option
+@click.option(
+    "--check",
+    "check_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Compare with this docs page instead of printing; exit 1 on drift.",
+)
+def docs_cmd(catalog_dir: Path | None, check_file: Path | None) -> None:
+    """Render the catalog and field tables in the docs page's format (or check drift)."""
+    from .._docs import docs_drift, render_docs
+
+    cat = load_catalog(catalog_dir)
+    if check_file is None:
+        click.echo(render_docs(cat), nl=False)
+        sys.exit(EXIT_OK)
+    try:
+        text = check_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read docs page: {exc}", file=check_file) from None
+    drift = docs_drift(text, cat, path=str(check_file))
+    for item in drift:
+        click.echo(str(item))
+    if drift:
+        click.echo(f"{len(drift)} difference(s) between {check_file} and the schemas", err=True)
+        sys.exit(EXIT_FOUND)
+    click.echo(f"{check_file} agrees with the {len(cat)} event schemas")
+    sys.exit(EXIT_OK)
+
+
+@click.command("list")
+@catalog_option
+@click.option(
+    "--stability",
+    type=click.Choice(STABILITIES),
+    default=None,
+    help="Only stable or only beta events.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def list_events(catalog_dir: Path | None, stability: str | None, fmt: str) -> None:
+    """List the catalog's events with stability, scope and resource."""
+    cat = load_catalog(catalog_dir)
+    events = [e for e in cat if stability is None or e.stability == stability]
+    if fmt == "json":
+        rows = [
+            {
+                "name": e.name,
+                "stability": e.stability,
+                "scope": e.scope,
+                "resource": e.resource,
+                "description": e.description,
+            }
+            for e in events
+        ]
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(events)} events", title_justify="left")
+    table.add_column("Event", no_wrap=True)
+    for column in ("Stability", "Scope", "Resource", "Description"):
+        table.add_column(column, overflow="fold")
+    for e in events:
+        table.add_row(e.name, e.stability, e.scope, e.resource or "-", e.description)
+    Console(soft_wrap=False).print(table)
