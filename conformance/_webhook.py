@@ -1,0 +1,320 @@
+"""Sign and verify Case.dev webhook deliveries (the Standard Webhooks v1 scheme).
+
+ASSUMPTION (see ``docs/delivery-contract.md``): Case.dev signs deliveries the way the
+Standard Webhooks specification does, with ``case-webhook-*`` header names. The secret is
+``whsec_<base64>``; the HMAC-SHA256 key is the base64-decoded part after ``whsec_``; the
+signed content is ``{id}.{timestamp}.{raw body}``; the signature header holds one or more
+space-separated ``v1,<base64 signature>`` entries. The header prefix is a parameter, so
+``Webhook(secret, header_prefix="webhook")`` speaks plain Standard Webhooks.
+
+:meth:`Webhook.verify` fails closed and raises nothing but
+:class:`~conformance.WebhookVerificationError`, whatever bytes and headers it is given.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Final
+
+import orjson
+
+from ._errors import UsageError, WebhookVerificationError
+
+#: Seconds a delivery's timestamp may differ from the receiver's clock, either way.
+DEFAULT_TOLERANCE: Final = 300
+#: The Case.dev header prefix (ASSUMPTION: inferred from the docs, not verbatim).
+DEFAULT_HEADER_PREFIX: Final = "case-webhook"
+SECRET_PREFIX: Final = "whsec_"
+#: Longest signature header accepted; longer ones are rejected before any HMAC work.
+MAX_SIGNATURE_HEADER: Final = 8192
+#: Longest id header accepted.
+MAX_ID_LENGTH: Final = 256
+
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+# The codes WebhookVerificationError.code takes; documented in the README.
+CODES: Final = (
+    "missing-header",
+    "bad-header",
+    "bad-timestamp",
+    "too-old",
+    "too-new",
+    "bad-signature-header",
+    "no-matching-signature",
+    "bad-body",
+)
+
+
+def decode_secret(secret: str | bytes) -> bytes:
+    """Return the HMAC key for one secret: ``whsec_<base64>``, bare base64, or raw bytes.
+
+    Raises ``UsageError`` for an empty secret or one that is not base64.
+    """
+    if isinstance(secret, (bytes, bytearray)):
+        key = bytes(secret)
+    elif isinstance(secret, str):
+        text = secret.removeprefix(SECRET_PREFIX).strip()
+        text += "=" * (-len(text) % 4)
+        try:
+            key = base64.b64decode(text.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raise UsageError(
+                "a webhook secret must be 'whsec_' followed by base64 (as Case.dev shows it), "
+                "bare base64, or raw key bytes"
+            ) from None
+    else:
+        raise UsageError(
+            f"Expected a secret as str or bytes, but got secret={secret!r} "
+            f"(type={type(secret).__name__})"
+        )
+    if not key:
+        raise UsageError("a webhook secret may not be empty")
+    return key
+
+
+def _unix_seconds(timestamp: int | datetime) -> int:
+    if isinstance(timestamp, datetime):
+        if timestamp.tzinfo is None or timestamp.utcoffset() is None:
+            raise UsageError(
+                "Expected an aware datetime (with tzinfo), but got a naive one: "
+                f"timestamp={timestamp!r}"
+            )
+        return int(timestamp.timestamp() // 1)
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+        raise UsageError(
+            "Expected timestamp as Unix seconds (int) or an aware datetime, but got "
+            f"timestamp={timestamp!r} (type={type(timestamp).__name__})"
+        )
+    if timestamp < 0:
+        raise UsageError(f"Expected a non-negative Unix timestamp, but got timestamp={timestamp}")
+    return timestamp
+
+
+def _body_bytes(body: bytes | bytearray | memoryview | str) -> bytes:
+    if isinstance(body, str):
+        return body.encode("utf-8", "surrogatepass")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise TypeError(
+        "Expected the raw request body as bytes (or str), but got "
+        f"body of type {type(body).__name__}; verify the bytes you received, never "
+        "re-serialized JSON"
+    )
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    return None
+
+
+class Webhook:
+    """Signs and verifies webhook deliveries for one or more secrets.
+
+    ``secret_or_secrets`` is one secret or several (during a rotation the receiver
+    holds the new and the previous secret and accepts a delivery signed with either).
+    ``tolerance`` is the largest clock difference, in seconds, accepted either way.
+    ``header_prefix`` names the headers ``{prefix}-id``, ``{prefix}-timestamp`` and
+    ``{prefix}-signature`` (``"webhook"`` for plain Standard Webhooks).
+    """
+
+    def __init__(
+        self,
+        secret_or_secrets: str | bytes | Iterable[str | bytes],
+        *,
+        tolerance: int = DEFAULT_TOLERANCE,
+        header_prefix: str = DEFAULT_HEADER_PREFIX,
+    ) -> None:
+        if isinstance(secret_or_secrets, (str, bytes, bytearray)):
+            secrets: list[str | bytes] = [secret_or_secrets]
+        else:
+            secrets = list(secret_or_secrets)
+        if not secrets:
+            raise UsageError("Expected at least one webhook secret, but got none")
+        self._keys: tuple[bytes, ...] = tuple(decode_secret(s) for s in secrets)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
+            raise UsageError(
+                f"Expected tolerance as a non-negative number of seconds, but got "
+                f"tolerance={tolerance!r}"
+            )
+        if not isinstance(header_prefix, str) or not _VISIBLE_ASCII.fullmatch(header_prefix):
+            raise UsageError(
+                f"Expected a header name prefix, but got header_prefix={header_prefix!r}"
+            )
+        self.tolerance = tolerance
+        self.header_prefix = header_prefix.lower()
+        self.id_header = f"{self.header_prefix}-id"
+        self.timestamp_header = f"{self.header_prefix}-timestamp"
+        self.signature_header = f"{self.header_prefix}-signature"
+
+    def __repr__(self) -> str:
+        return (
+            f"<Webhook {len(self._keys)} secret(s), tolerance={self.tolerance}s, "
+            f"headers {self.header_prefix}-*>"
+        )
+
+    def sign(
+        self, msg_id: str, timestamp: int | datetime, body: bytes | bytearray | memoryview | str
+    ) -> str:
+        """Return the signature header value: one ``v1,<base64>`` entry per secret."""
+        content = self._content(msg_id, str(_unix_seconds(timestamp)), _body_bytes(body))
+        return " ".join(
+            f"v1,{base64.b64encode(sig).decode('ascii')}" for sig in self._digests(content)
+        )
+
+    def headers(
+        self, msg_id: str, timestamp: int | datetime, body: bytes | bytearray | memoryview | str
+    ) -> dict[str, str]:
+        """The three signing headers for a delivery of ``body``."""
+        seconds = _unix_seconds(timestamp)
+        return {
+            self.id_header: msg_id,
+            self.timestamp_header: str(seconds),
+            self.signature_header: self.sign(msg_id, seconds, body),
+        }
+
+    def verify(
+        self,
+        body: bytes | bytearray | memoryview | str,
+        headers: Mapping[Any, Any],
+        *,
+        now: float | datetime | None = None,
+    ) -> dict[str, Any]:
+        """Check a delivery's signature and timestamp; return the parsed JSON object.
+
+        ``body`` must be the raw request body, byte for byte. ``headers`` is any mapping;
+        names are looked up case-insensitively. ``now`` (Unix seconds or an aware
+        datetime) replaces the clock. Raises ``WebhookVerificationError`` whose ``code``
+        is one of ``missing-header``, ``bad-header``, ``bad-timestamp``, ``too-old``,
+        ``too-new``, ``bad-signature-header``, ``no-matching-signature``, ``bad-body``.
+        """
+        raw = _body_bytes(body)
+        found = self._find_headers(headers)
+        msg_id = found[self.id_header]
+        stamp = found[self.timestamp_header]
+        signatures = found[self.signature_header]
+        if len(msg_id) > MAX_ID_LENGTH or not _VISIBLE_ASCII.fullmatch(msg_id):
+            raise WebhookVerificationError(
+                f"{self.id_header} must be 1 to {MAX_ID_LENGTH} visible ASCII characters",
+                code="bad-header",
+            )
+        if not _TIMESTAMP.fullmatch(stamp):
+            raise WebhookVerificationError(
+                f"{self.timestamp_header} must be Unix seconds (ASCII digits)", code="bad-timestamp"
+            )
+        self._check_clock(int(stamp), now)
+        candidates = self._parse_signatures(signatures)
+        content = self._content(msg_id, stamp, raw)
+        matched = False
+        for expected in self._digests(content):
+            for candidate in candidates:
+                # Compare against every entry (no early exit) in constant time per entry.
+                matched |= hmac.compare_digest(expected, candidate)
+        if not matched:
+            raise WebhookVerificationError(
+                "no signature matches the body with any of the receiver's secrets",
+                code="no-matching-signature",
+            )
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise WebhookVerificationError("the body is not UTF-8 JSON", code="bad-body") from None
+        if not isinstance(parsed, dict):
+            raise WebhookVerificationError("the body is not a JSON object", code="bad-body")
+        return parsed
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _content(self, msg_id: str, stamp: str, body: bytes) -> bytes:
+        if not isinstance(msg_id, str):
+            raise UsageError(f"Expected msg_id as str, but got msg_id={msg_id!r}")
+        return f"{msg_id}.{stamp}.".encode("utf-8", "surrogatepass") + body
+
+    def _digests(self, content: bytes) -> list[bytes]:
+        return [hmac.new(key, content, hashlib.sha256).digest() for key in self._keys]
+
+    def _find_headers(self, headers: Mapping[Any, Any]) -> dict[str, str]:
+        if not isinstance(headers, Mapping) and not hasattr(headers, "items"):
+            raise TypeError(
+                f"Expected headers as a mapping, but got headers of type {type(headers).__name__}"
+            )
+        wanted = (self.id_header, self.timestamp_header, self.signature_header)
+        found: dict[str, str] = {}
+        try:
+            items = list(headers.items())
+        except Exception:  # a broken mapping must not escape as anything but a rejection
+            raise WebhookVerificationError(
+                "the headers cannot be read", code="bad-header"
+            ) from None
+        for key, value in items:
+            name = _text(key)
+            if name is None:
+                continue
+            name = name.strip().lower()
+            if name not in wanted:
+                continue
+            text = _text(value)
+            if text is None:
+                raise WebhookVerificationError(f"{name} is not a string", code="bad-header")
+            if name in found:
+                raise WebhookVerificationError(f"{name} appears more than once", code="bad-header")
+            found[name] = text.strip()
+        for name in wanted:
+            if not found.get(name):
+                raise WebhookVerificationError(f"missing header {name}", code="missing-header")
+        return found
+
+    def _check_clock(self, seconds: int, now: float | datetime | None) -> None:
+        if now is None:
+            clock = time.time()
+        elif isinstance(now, datetime):
+            _unix_seconds(now)  # rejects a naive datetime
+            clock = now.timestamp()
+        else:
+            clock = float(now)
+        if seconds < clock - self.tolerance:
+            raise WebhookVerificationError(
+                f"{self.timestamp_header} is more than {self.tolerance} s in the past "
+                "(a replay or a slow clock)",
+                code="too-old",
+            )
+        if seconds > clock + self.tolerance:
+            raise WebhookVerificationError(
+                f"{self.timestamp_header} is more than {self.tolerance} s in the future",
+                code="too-new",
+            )
+
+    def _parse_signatures(self, header: str) -> list[bytes]:
+        if len(header) > MAX_SIGNATURE_HEADER:
+            raise WebhookVerificationError(
+                f"{self.signature_header} is longer than {MAX_SIGNATURE_HEADER} characters",
+                code="bad-signature-header",
+            )
+        candidates: list[bytes] = []
+        for entry in header.split():
+            version, comma, signature = entry.partition(",")
+            # Unknown versions are skipped: a future scheme may sign alongside v1.
+            if not comma or version != "v1" or not _BASE64.fullmatch(signature):
+                continue
+            try:
+                decoded = base64.b64decode(signature, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            candidates.append(decoded)
+        if not candidates:
+            raise WebhookVerificationError(
+                f"{self.signature_header} holds no well-formed 'v1,<base64>' entry",
+                code="bad-signature-header",
+            )
+        return candidates
