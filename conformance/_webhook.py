@@ -62,7 +62,7 @@ def decode_secret(secret: str | bytes) -> bytes:
     if isinstance(secret, (bytes, bytearray)):
         key = bytes(secret)
     elif isinstance(secret, str):
-        text = secret.removeprefix(SECRET_PREFIX).strip()
+        text = secret.strip().removeprefix(SECRET_PREFIX)
         text += "=" * (-len(text) % 4)
         try:
             key = base64.b64decode(text.encode("ascii"), validate=True)
@@ -138,8 +138,13 @@ class Webhook:
     ) -> None:
         if isinstance(secret_or_secrets, (str, bytes, bytearray)):
             secrets: list[str | bytes] = [secret_or_secrets]
-        else:
+        elif isinstance(secret_or_secrets, Iterable):
             secrets = list(secret_or_secrets)
+        else:
+            raise UsageError(
+                "Expected a secret or a list of secrets, but got "
+                f"secret_or_secrets={secret_or_secrets!r} (type={type(secret_or_secrets).__name__})"
+            )
         if not secrets:
             raise UsageError("Expected at least one webhook secret, but got none")
         self._keys: tuple[bytes, ...] = tuple(decode_secret(s) for s in secrets)
