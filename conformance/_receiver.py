@@ -35,9 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
-
-from hypothesis import strategies as st
+from typing import TYPE_CHECKING, Any, Final
 
 from ._catalog import Catalog, load_catalog
 from ._errors import FuzzError, UsageError
@@ -51,6 +49,9 @@ from ._http import (
     transport_for,
 )
 from ._webhook import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, Webhook, decode_secret
+
+if TYPE_CHECKING:  # Hypothesis is imported only when a run starts
+    from hypothesis import strategies as st
 
 CHECKS: Final = (
     "accepts-valid",
@@ -221,6 +222,7 @@ def _payload_strategy(catalog: Catalog, event: str) -> st.SearchStrategy[dict[st
 
 def _schema_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     """A small JSON Schema subset (the catalog's): type, enum, const, items, properties."""
+    from hypothesis import strategies as st
     if "const" in schema:
         return st.just(schema["const"])
     if "enum" in schema:
@@ -263,11 +265,15 @@ def _schema_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     return st.one_of(options) if options else st.none()
 
 
-_UNKNOWN_DATA = st.dictionaries(
-    st.from_regex(r"[a-z][a-zA-Z]{0,8}", fullmatch=True),
-    st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=8),
-    max_size=4,
-)
+def _unknown_data() -> st.SearchStrategy[dict[str, Any]]:
+    """Payloads of event types the catalog does not know (yet)."""
+    from hypothesis import strategies as st
+
+    return st.dictionaries(
+        st.from_regex(r"[a-z][a-zA-Z]{0,8}", fullmatch=True),
+        st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=8),
+        max_size=4,
+    )
 
 
 # -- the run ----------------------------------------------------------------------------
@@ -286,6 +292,7 @@ class _Run:
     others: list[Webhook]
     counter: int = 0
     timeouts: int = 0
+    unreachable: str | None = None
     pool: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -333,10 +340,13 @@ class _Run:
         self.report.requests += 1
         self.report.cases["answers-in-time"] += 1
         if response.status is None and not response.timed_out and self.report.requests == 1:
-            raise FuzzError(
+            # Raised after the run (never from inside Hypothesis, which would wrap it).
+            self.unreachable = (
                 f"cannot reach {self.transport.description}: {response.error}; "
                 "is the receiver running?"
             )
+            self.report.stopped = self.unreachable
+            return None
         if response.timed_out or response.elapsed > self.time_limit:
             self.timeouts += 1
             self.report.add(
@@ -652,6 +662,8 @@ def fuzz_receiver(
         _drive(run, selected, max_examples, chosen_seed)
     finally:
         transport.close()
+    if run.unreachable is not None:
+        raise FuzzError(run.unreachable)
     if save_dir is not None and report.failures:
         report.save(save_dir)
     return report
@@ -696,7 +708,7 @@ def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
         label = (
             "test event webhook.test" if name == "webhook.test" else f"unknown event type {name}"
         )
-        explore(name, _UNKNOWN_DATA, label)
+        explore(name, _unknown_data(), label)
     pool = run.pool or [envelope("webhook.test", {})]
     forgery_count = sum(1 for _ in run.forgeries(pool[0]))
     for index in range(max(forgery_count, len(pool))):
