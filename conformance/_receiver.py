@@ -223,6 +223,7 @@ def _payload_strategy(catalog: Catalog, event: str) -> st.SearchStrategy[dict[st
 def _schema_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     """A small JSON Schema subset (the catalog's): type, enum, const, items, properties."""
     from hypothesis import strategies as st
+
     if "const" in schema:
         return st.just(schema["const"])
     if "enum" in schema:

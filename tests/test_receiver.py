@@ -10,13 +10,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from conformance import FuzzError, UsageError, fuzz_receiver
 from conformance._http import HttpRequest, app_kind, load_request, transport_for
 from conformance._receiver import CHECKS
 from conformance._target import load_object
-
-from conftest import ROOT
 
 RECEIVERS = ROOT / "tests" / "receivers"
 EXAMPLE = ROOT / "examples" / "receiver.py"

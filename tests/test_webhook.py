@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import UsageError, Webhook, WebhookVerificationError
+from conformance._webhook import CODES
 
 KEY = bytes(range(32))
 SECRET = "whsec_" + base64.b64encode(KEY).decode()
@@ -20,13 +21,19 @@ NOW = 1_777_000_000
 BODY = b'{"id":"evt_01HV8ZK8M7Q9YJ6P5E3P2R1A0B","type":"vault.ingest.completed","data":{}}'
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
     max_leaves=10,
 )
 
 
-def signed(webhook: Webhook, body: bytes = BODY, stamp: int = NOW, msg_id: str = "msg_1") -> dict[str, str]:
+def signed(
+    webhook: Webhook, body: bytes = BODY, stamp: int = NOW, msg_id: str = "msg_1"
+) -> dict[str, str]:
     return webhook.headers(msg_id, stamp, body)
 
 
@@ -36,38 +43,52 @@ def code_of(webhook: Webhook, body: bytes, headers: dict[str, str], now: int = N
     return info.value.code
 
 
-@given(st.dictionaries(st.text(), json_values, max_size=5), st.integers(0, 2**40), st.from_regex(r"[!-~]{1,40}", fullmatch=True))
+@given(
+    st.dictionaries(st.text(), json_values, max_size=5),
+    st.integers(0, 2**40),
+    st.from_regex(r"[!-~]{1,40}", fullmatch=True),
+)
 def test_verify_returns_what_was_signed(event: dict[str, object], stamp: int, msg_id: str) -> None:
     webhook = Webhook(SECRET)
     body = json.dumps(event).encode()
     assert webhook.verify(body, webhook.headers(msg_id, stamp, body), now=stamp) == event
 
 
-header_names = st.sampled_from(
-    ["case-webhook-id", "Case-Webhook-Timestamp", "CASE-WEBHOOK-SIGNATURE", "content-type"]
-) | st.text(max_size=30) | st.binary(max_size=20)
-header_values = st.text() | st.binary(max_size=50) | st.integers() | st.none() | st.from_regex(
-    r"(v[0-9a-z]*,[A-Za-z0-9+/=]*\s*){0,4}", fullmatch=True
-) | st.from_regex(r"[0-9]{1,14}", fullmatch=True)
+header_names = (
+    st.sampled_from(
+        ["case-webhook-id", "Case-Webhook-Timestamp", "CASE-WEBHOOK-SIGNATURE", "content-type"]
+    )
+    | st.text(max_size=30)
+    | st.binary(max_size=20)
+)
+header_values = (
+    st.text()
+    | st.binary(max_size=50)
+    | st.integers()
+    | st.none()
+    | st.from_regex(r"(v[0-9a-z]*,[A-Za-z0-9+/=]*\s*){0,4}", fullmatch=True)
+    | st.from_regex(r"[0-9]{1,14}", fullmatch=True)
+)
 
 
-@given(st.binary(max_size=300), st.dictionaries(header_names, header_values, max_size=6), st.booleans())
+@given(
+    st.binary(max_size=300), st.dictionaries(header_names, header_values, max_size=6), st.booleans()
+)
 def test_verify_raises_nothing_but_verification_errors(
     body: bytes, headers: dict[object, object], sign_it: bool
 ) -> None:
     webhook = Webhook([SECRET, OTHER])
     if sign_it:  # a correct signature over arbitrary bytes reaches the body checks
         headers = {**headers, **signed(Webhook(SECRET), body)}
+    code: str | None = None
     try:
         result = webhook.verify(body, headers, now=NOW)
     except WebhookVerificationError as exc:
-        assert exc.code in {
-            "missing-header", "bad-header", "bad-timestamp", "too-old", "too-new",
-            "bad-signature-header", "no-matching-signature", "bad-body",
-        }
+        code = exc.code
     else:
         assert isinstance(result, dict)
         assert sign_it
+    assert code in {*CODES, None}
 
 
 def test_sign_is_one_v1_entry_per_secret() -> None:
@@ -156,19 +177,55 @@ def _sig(headers: dict[str, str]) -> str:
 
 
 CASES = {
-    "missing id": (lambda h: {k: v for k, v in h.items() if k != "case-webhook-id"}, BODY, "missing-header"),
+    "missing id": (
+        lambda h: {k: v for k, v in h.items() if k != "case-webhook-id"},
+        BODY,
+        "missing-header",
+    ),
     "empty timestamp": (lambda h: {**h, "case-webhook-timestamp": ""}, BODY, "missing-header"),
-    "no signature": (lambda h: {k: v for k, v in h.items() if "sig" not in k}, BODY, "missing-header"),
+    "no signature": (
+        lambda h: {k: v for k, v in h.items() if "sig" not in k},
+        BODY,
+        "missing-header",
+    ),
     "id with spaces": (lambda h: {**h, "case-webhook-id": "a b"}, BODY, "bad-header"),
     "id not a string": (lambda h: {**h, "case-webhook-id": 7}, BODY, "bad-header"),
-    "unicode digits": (lambda h: {**h, "case-webhook-timestamp": "١٧٧٧٠٠٠٠٠٠"}, BODY, "bad-timestamp"),
-    "float timestamp": (lambda h: {**h, "case-webhook-timestamp": f"{NOW}.0"}, BODY, "bad-timestamp"),
-    "negative timestamp": (lambda h: {**h, "case-webhook-timestamp": f"-{NOW}"}, BODY, "bad-timestamp"),
+    "unicode digits": (
+        lambda h: {**h, "case-webhook-timestamp": "\u0661\u0667\u0667\u0667" + "\u0660" * 6},
+        BODY,
+        "bad-timestamp",
+    ),
+    "float timestamp": (
+        lambda h: {**h, "case-webhook-timestamp": f"{NOW}.0"},
+        BODY,
+        "bad-timestamp",
+    ),
+    "negative timestamp": (
+        lambda h: {**h, "case-webhook-timestamp": f"-{NOW}"},
+        BODY,
+        "bad-timestamp",
+    ),
     "no comma": (lambda h: {**h, "case-webhook-signature": _sig(h)}, BODY, "bad-signature-header"),
-    "unknown version": (lambda h: {**h, "case-webhook-signature": "v2," + _sig(h)}, BODY, "bad-signature-header"),
-    "bad base64": (lambda h: {**h, "case-webhook-signature": "v1,***"}, BODY, "bad-signature-header"),
-    "very long": (lambda h: {**h, "case-webhook-signature": "v1,AAAA " * 2000}, BODY, "bad-signature-header"),
-    "truncated": (lambda h: {**h, "case-webhook-signature": "v1," + _sig(h)[:-4]}, BODY, "no-matching-signature"),
+    "unknown version": (
+        lambda h: {**h, "case-webhook-signature": "v2," + _sig(h)},
+        BODY,
+        "bad-signature-header",
+    ),
+    "bad base64": (
+        lambda h: {**h, "case-webhook-signature": "v1,***"},
+        BODY,
+        "bad-signature-header",
+    ),
+    "very long": (
+        lambda h: {**h, "case-webhook-signature": "v1,AAAA " * 2000},
+        BODY,
+        "bad-signature-header",
+    ),
+    "truncated": (
+        lambda h: {**h, "case-webhook-signature": "v1," + _sig(h)[:-4]},
+        BODY,
+        "no-matching-signature",
+    ),
     "tampered body": (lambda h: h, BODY.replace(b"{}", b'{"a":1}'), "no-matching-signature"),
     "tampered id": (lambda h: {**h, "case-webhook-id": "msg_2"}, BODY, "no-matching-signature"),
 }
@@ -181,7 +238,9 @@ def test_error_codes(name: str) -> None:
     assert code_of(webhook, body, change(signed(webhook))) == expected
 
 
-@pytest.mark.parametrize("body", [b"\xff\xfe{}", b"not json", b"", b"[1, 2]", b'"evt"', b"{" * 5000, b'{"a": NaN}'])
+@pytest.mark.parametrize(
+    "body", [b"\xff\xfe{}", b"not json", b"", b"[1, 2]", b'"evt"', b"{" * 5000, b'{"a": NaN}']
+)
 def test_signed_bodies_that_are_not_json_objects_are_bad_body(body: bytes) -> None:
     webhook = Webhook(SECRET)
     assert code_of(webhook, body, signed(webhook, body=body)) == "bad-body"
@@ -218,7 +277,10 @@ def from_standard(headers: dict[str, str]) -> dict[str, str]:
     return {k.replace("webhook-", "case-webhook-"): v for k, v in headers.items()}
 
 
-@given(st.dictionaries(st.text(), json_values, max_size=4), st.from_regex(r"msg_[A-Za-z0-9]{1,20}", fullmatch=True))
+@given(
+    st.dictionaries(st.text(), json_values, max_size=4),
+    st.from_regex(r"msg_[A-Za-z0-9]{1,20}", fullmatch=True),
+)
 def test_standardwebhooks_verifies_what_we_sign(event: dict[str, object], msg_id: str) -> None:
     body = json.dumps(event, ensure_ascii=False).encode()
     now = int(datetime.now(UTC).timestamp())
@@ -226,7 +288,10 @@ def test_standardwebhooks_verifies_what_we_sign(event: dict[str, object], msg_id
     assert standardwebhooks.Webhook(SECRET).verify(body, to_standard(ours)) == event
 
 
-@given(st.dictionaries(st.text(), json_values, max_size=4), st.from_regex(r"msg_[A-Za-z0-9]{1,20}", fullmatch=True))
+@given(
+    st.dictionaries(st.text(), json_values, max_size=4),
+    st.from_regex(r"msg_[A-Za-z0-9]{1,20}", fullmatch=True),
+)
 def test_we_verify_what_standardwebhooks_signs(event: dict[str, object], msg_id: str) -> None:
     body = json.dumps(event, ensure_ascii=False)
     moment = datetime.now(UTC).replace(microsecond=0)
