@@ -1,0 +1,175 @@
+"""Immutable conformance settings, resolved from layered sources in one documented order.
+
+Precedence, lowest first::
+
+    defaults < pyproject.toml [tool.conformance] < pytest ini settings (conformance_*)
+             < environment (CONFORMANCE_*) < command line (--conformance-*) < per-test marker
+
+Every layer is a plain mapping of setting name to raw value; an unset value (``None``,
+``""`` or an empty list) leaves the lower layer in force. Values are parsed and checked
+as they are merged, and a bad one raises a one-line ``UsageError`` naming its source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._errors import UsageError
+
+ENV_PREFIX = "CONFORMANCE_"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+@dataclass(frozen=True)
+class ConformanceConfig:
+    """The settings of one run (or one test): frozen, so layers can only replace it."""
+
+    handler: str | None = None
+    app: str | None = None
+    secret_env: str | None = None
+    events: tuple[str, ...] = ("*",)
+    max_examples: int | None = None
+    contract: bool = True
+    catalog: str | None = None
+    baseline: str | None = None
+
+    @property
+    def collects(self) -> bool:
+        """Whether these settings ask the plugin to generate test items."""
+        return bool(self.handler or self.app or self.baseline)
+
+    def merged(self, layer: Mapping[str, Any], *, source: str) -> ConformanceConfig:
+        """A copy with the set values of ``layer`` (from ``source``) applied on top."""
+        changes: dict[str, Any] = {}
+        for name, raw in layer.items():
+            if name not in FIELDS:
+                raise UsageError(
+                    f"unknown conformance setting {name!r} in {source}; "
+                    f"known settings: {', '.join(FIELDS)}"
+                )
+            if _is_unset(raw):
+                continue
+            changes[name] = _PARSERS[name](raw, f"{_label(name, source)}")
+        return dataclasses.replace(self, **changes) if changes else self
+
+
+FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ConformanceConfig))
+
+
+def resolve(layers: Iterable[tuple[str, Mapping[str, Any]]]) -> ConformanceConfig:
+    """Merge ``(source, values)`` layers, lowest precedence first, onto the defaults."""
+    config = ConformanceConfig()
+    for source, layer in layers:
+        config = config.merged(layer, source=source)
+    return config
+
+
+def pyproject_table(path: Path) -> dict[str, Any]:
+    """The ``[tool.conformance]`` table of ``path`` (empty when the file or table is absent)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read [tool.conformance]: {exc}", file=path) from None
+    table = data.get("tool", {}).get("conformance", {})
+    if not isinstance(table, dict):
+        raise UsageError("[tool.conformance] must be a table", file=path)
+    return {key.replace("-", "_"): value for key, value in table.items()}
+
+
+def environment_layer(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The ``CONFORMANCE_<SETTING>`` variables that are set, keyed by setting name."""
+    return {
+        name: environ[ENV_PREFIX + name.upper()]
+        for name in FIELDS
+        if environ.get(ENV_PREFIX + name.upper())
+    }
+
+
+def marker_layer(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a ``@pytest.mark.conformance(...)`` marker gives (events, contract, ...)."""
+    layer = dict(kwargs)
+    if args:
+        if "events" in layer:
+            raise UsageError("conformance marker: give events positionally or as events=, not both")
+        layer["events"] = [a for arg in args for a in ([arg] if isinstance(arg, str) else arg)]
+    allowed = {"events", "contract", "max_examples"}
+    for key in layer:
+        if key not in allowed:
+            raise UsageError(
+                f"conformance marker: unknown argument {key!r}; use {', '.join(sorted(allowed))}"
+            )
+    return layer
+
+
+def _is_unset(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str | list | tuple) and not raw)
+
+
+def _label(name: str, source: str) -> str:
+    return f"{name} (from {source})"
+
+
+def _text(raw: Any, where: str) -> str:
+    if not isinstance(raw, str):
+        raise UsageError(f"{where}: expected a string, but got {raw!r}")
+    return raw.strip()
+
+
+def _events(raw: Any, where: str) -> tuple[str, ...]:
+    from ._catalog import check_pattern
+
+    items: list[Any] = re.split(r"[\s,]+", raw) if isinstance(raw, str) else list(raw)
+    patterns: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise UsageError(f"{where}: expected event filter strings, but got {item!r}")
+        for part in re.split(r"[\s,]+", item.strip()):
+            if part:
+                try:
+                    patterns.append(check_pattern(part))
+                except UsageError as exc:
+                    raise UsageError(f"{where}: {exc}") from None
+    if not patterns:
+        raise UsageError(f"{where}: no event filter given")
+    return tuple(dict.fromkeys(patterns))
+
+
+def _positive_int(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise UsageError(f"{where}: expected a positive integer, but got {raw!r}")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"{where}: expected a positive integer, but got {raw!r}") from None
+    if value < 1:
+        raise UsageError(f"{where}: expected a positive integer, but got {raw!r}")
+    return value
+
+
+def _boolean(raw: Any, where: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise UsageError(f"{where}: expected true or false, but got {raw!r}")
+
+
+_PARSERS: dict[str, Any] = {
+    "handler": _text,
+    "app": _text,
+    "secret_env": _text,
+    "events": _events,
+    "max_examples": _positive_int,
+    "contract": _boolean,
+    "catalog": _text,
+    "baseline": _text,
+}

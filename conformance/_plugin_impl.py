@@ -1,0 +1,522 @@
+"""The pytest plugin's working parts: settings, collected items, fixtures' bodies.
+
+:mod:`conformance.pytest_plugin` imports this module only when a conformance setting
+is present (or a conformance fixture is used), so everything heavy lives here.
+
+With ``conformance_handler`` set, the session gains one :class:`ConformanceItem` per
+selected catalog event and per contract case, under the pytest ini file
+(``pyproject.toml::conformance[vault.upload.completed]``); with ``conformance_baseline``
+set, one :class:`CompatibilityItem` runs the compatibility gate. Items are built in a
+fixed, sorted order so every xdist worker collects the same list.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import random
+import shlex
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ._catalog import Catalog, load_catalog
+from ._config import (
+    ConformanceConfig,
+    environment_layer,
+    marker_layer,
+    pyproject_table,
+    resolve,
+)
+from ._errors import ConformanceError, UsageError
+from .pytest_plugin import _PLUGIN_NAME, SETTINGS
+
+if TYPE_CHECKING:
+    from ._fuzz import FuzzCase, HandlerFailure
+
+#: Where failing deliveries are saved, relative to the rootdir.
+FAILURES_DIR = Path(".conformance") / "failures"
+_WORKER_SEED_KEY = "conformance_seed"
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+class ConformancePlugin:
+    """The session's resolved settings, catalog, handler and seed, plus its hooks."""
+
+    def __init__(
+        self,
+        config: pytest.Config,
+        settings: ConformanceConfig,
+        catalog: Catalog,
+        selected: Catalog,
+        handler: Callable[..., Any] | None,
+    ) -> None:
+        self.config = config
+        self.settings = settings
+        self.catalog = catalog
+        self.selected = selected
+        self.handler = handler
+        self.app: Callable[..., Any] | None = None
+        self.secret: str | None = None
+        self.forced_seed = config.getoption("hypothesis_seed", None)
+        self.seed = _session_seed(config, self.forced_seed)
+        self.anchor = config.inipath or config.rootpath / "conformance"
+        self._collected = False
+
+    @classmethod
+    def from_pytest(cls, config: pytest.Config) -> ConformancePlugin:
+        """Resolve and check every setting now: misconfiguration is a usage error (exit 4)."""
+        try:
+            settings = settings_from_pytest(config)
+            catalog = _catalog(_path(config.rootpath, settings.catalog))
+            selected = catalog.select(*settings.events)
+            handler = app = secret = None
+            if settings.handler:
+                handler = _load_handler(config.rootpath, settings.handler)
+            if settings.app:
+                secret = _receiver_secret(settings)
+                app = _load_handler(config.rootpath, settings.app)
+            elif settings.secret_env:
+                raise UsageError("conformance_secret_env is set but conformance_app is not")
+        except ConformanceError as exc:
+            raise pytest.UsageError(f"casedev-conformance: {exc}") from None
+        plugin = cls(config, settings, catalog, selected, handler)
+        plugin.app, plugin.secret = app, secret
+        return plugin
+
+    # -- hooks -------------------------------------------------------------------------
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        """Catalog version, event counts, handler and seed, so a run can be reproduced."""
+        selected = len(self.selected)
+        source = self.settings.catalog or "packaged"
+        lines = [
+            f"conformance: catalog {self.catalog.version} ({source}), {len(self.catalog)} "
+            f"events, {selected} selected by {' '.join(self.settings.events)}"
+        ]
+        if self.settings.handler:
+            mode = "contract" if self.settings.contract else "schema-only"
+            lines.append(f"conformance: handler {self.settings.handler}, {mode} mode")
+        lines.append(f"conformance: seed {self._seed_text()}")
+        return lines
+
+    def _seed_text(self) -> str:
+        from hypothesis import settings
+
+        if self.forced_seed is not None:
+            return f"{self.forced_seed} (from --hypothesis-seed)"
+        if settings().derandomize:
+            return "derandomized by the Hypothesis profile"
+        return f"{self.seed} (rerun with --hypothesis-seed={self.seed})"
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Give every xdist worker the controller's seed."""
+        node.workerinput[_WORKER_SEED_KEY] = self.seed
+
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.File | None:
+        """Collect the items under the ini file when pytest visits it."""
+        if self.settings.collects and not self._collected and file_path == self.anchor:
+            self._collected = True
+            return ConformanceFile.from_parent(parent, path=file_path)
+        return None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Add the items when the ini file was not visited (the usual case: testpaths)."""
+        if self.settings.collects and not self._collected:
+            self._collected = True
+            items.extend(ConformanceFile.from_parent(session, path=self.anchor).collect())
+
+    # -- what to collect ---------------------------------------------------------------
+
+    def cases(self) -> list[FuzzCase]:
+        """The fuzz cases of the selected events, plus the contract cases, sorted by id."""
+        from ._fuzz import fuzz_cases
+
+        try:
+            cases = fuzz_cases(
+                self.settings.events, contract=self.settings.contract, catalog=self.catalog
+            )
+        except ConformanceError as exc:
+            raise pytest.UsageError(f"casedev-conformance: {exc}") from None
+        events = sorted((c for c in cases if c.id in self.selected), key=lambda c: c.id)
+        contract = sorted((c for c in cases if c.id not in self.selected), key=lambda c: c.id)
+        return [*events, *contract]
+
+    def replay_command(self, path: Path) -> str:
+        """The shell command that reruns a saved failure against this session's handler."""
+        where = _relative(path, self.config.invocation_params.dir)
+        target = self.settings.handler or ""
+        return f"casedev-conformance replay {shlex.quote(where)} --target {shlex.quote(target)}"
+
+
+def settings_from_pytest(config: pytest.Config) -> ConformanceConfig:
+    """Resolve the layers: defaults < [tool.conformance] < ini < environment < options."""
+    ini_name = config.inipath.name if config.inipath else "the ini file"
+    return resolve(
+        [
+            (
+                "pyproject.toml [tool.conformance]",
+                pyproject_table(config.rootpath / "pyproject.toml"),
+            ),
+            (
+                f"{ini_name} conformance_<name> setting",
+                {name: config.getini("conformance_" + name) for name in SETTINGS},
+            ),
+            ("environment CONFORMANCE_<NAME>", environment_layer(os.environ)),
+            (
+                "command line --conformance-<name>",
+                {name: config.getoption("conformance_" + name) for name in SETTINGS},
+            ),
+        ]
+    )
+
+
+class ConformanceFile(pytest.File):
+    """The collector standing for the ini file that switched the plugin on."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """One item per event and contract case (sorted), then the compatibility gate."""
+        plugin = _plugin(self.config)
+        if plugin.settings.handler:
+            for case in plugin.cases():
+                yield ConformanceItem.from_parent(self, name=f"conformance[{case.id}]", case=case)
+        if plugin.settings.app:
+            yield ReceiverItem.from_parent(
+                self, name=f"conformance-receiver[{plugin.settings.app}]"
+            )
+        if plugin.settings.baseline:
+            yield CompatibilityItem.from_parent(
+                self, name=f"conformance-compat[{plugin.settings.baseline}]"
+            )
+
+
+class ConformanceFailure(Exception):
+    """Raised by an item whose handler failed; ``str()`` is the whole report."""
+
+
+class ConformanceItem(pytest.Item):
+    """One Hypothesis test: every delivery the case generates, handed to the handler."""
+
+    def __init__(self, *, case: FuzzCase, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.add_marker("conformance")
+
+    def runtest(self) -> None:
+        """Run the case's strategy through ``check_handler`` under Hypothesis."""
+        from hypothesis import HealthCheck, Phase, given, seed, settings
+
+        from ._fuzz import DEFAULT_DEADLINE, HandlerFailure, check_handler
+
+        plugin = _plugin(self.config)
+        handler = plugin.handler
+        assert handler is not None
+
+        def conformance_case(deliveries: list[dict[str, Any]]) -> None:
+            try:
+                check_handler(handler, deliveries, deadline=DEFAULT_DEADLINE)
+            except HandlerFailure as failure:
+                failure.case = case_id
+                raise
+
+        case_id = self.case.id
+        # Hypothesis keys its example database by the test function's digest; every
+        # item shares this function, so add the case id (and target) to keep them apart.
+        key = f"casedev-conformance:{plugin.settings.handler}:{self.case.id}"
+        conformance_case._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
+        overrides: dict[str, Any] = {
+            "deadline": None,
+            # Health checks judge the strategies, which are ours to keep healthy.
+            "suppress_health_check": list(HealthCheck),
+            # The explain phase reruns the handler hundreds of times to annotate
+            # Hypothesis' own report, which this item replaces with its own.
+            "phases": [p for p in settings().phases if p is not Phase.explain],
+        }
+        if plugin.settings.max_examples is not None:
+            overrides["max_examples"] = plugin.settings.max_examples
+        test = settings(**overrides)(given(self.case.strategy)(conformance_case))
+        if plugin.forced_seed is None and not settings().derandomize:
+            test = seed(plugin.seed)(test)
+        try:
+            test()
+        except HandlerFailure as failure:
+            raise ConformanceFailure(self._describe([failure])) from None
+        except BaseExceptionGroup as group:
+            leaves = list(_leaves(group))
+            if leaves and all(isinstance(e, HandlerFailure) for e in leaves):
+                raise ConformanceFailure(self._describe(leaves)) from None
+            raise
+
+    def _describe(self, failures: Sequence[BaseException]) -> str:
+        from ._fuzz import HandlerFailure, save_failure
+
+        plugin = _plugin(self.config)
+        folder = self.config.rootpath / FAILURES_DIR
+        parts = []
+        for failure in failures:
+            assert isinstance(failure, HandlerFailure)
+            path = save_failure(failure, folder)
+            parts.append(_failure_text(failure, path, plugin))
+        head = "; ".join(f.summary for f in failures if isinstance(f, HandlerFailure))
+        return "\n\n".join([head, f"{self.name}: {self.case.description}", *parts])
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | Any:
+        """Our own report for handler failures; pytest's for anything else."""
+        if isinstance(excinfo.value, ConformanceFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Locate the item at the ini file that configured it."""
+        return self.path, None, self.name
+
+
+class CompatibilityItem(pytest.Item):
+    """The compatibility gate: the catalog against the baseline (``git:REF`` or a folder)."""
+
+    def runtest(self) -> None:
+        """Compare the baseline with the current catalog; fail on a breaking change."""
+        from ._compat import check_compatibility, load_side
+        from ._compat._formats import render
+
+        plugin = _plugin(self.config)
+        root = self.config.rootpath
+        baseline = plugin.settings.baseline or ""
+        current = _path(root, plugin.settings.catalog) or root / "schemas"
+        try:
+            report = check_compatibility(load_side(baseline, cwd=root), load_side(current))
+        except ConformanceError as exc:
+            raise ConformanceFailure(f"{self.name}: {exc}") from None
+        if not report.ok:
+            shown = f"casedev-conformance compat {baseline} {_relative(current, root)}"
+            raise ConformanceFailure(
+                f"{self.name}: breaking changes against {baseline} (rerun: {shown})\n"
+                + render(report, "text", color=False)
+            )
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | Any:
+        """The gate's own output for a failed gate; pytest's report for anything else."""
+        if isinstance(excinfo.value, ConformanceFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Locate the item at the ini file that configured it."""
+        return self.path, None, self.name
+
+
+class ReceiverItem(pytest.Item):
+    """Receiver fuzzing: signed deliveries sent to the HTTP app, answers checked."""
+
+    def runtest(self) -> None:
+        """Run ``fuzz_receiver`` over the selected events and fail on any finding."""
+        from ._receiver import DEFAULT_EXAMPLES_PER_EVENT, fuzz_receiver
+
+        plugin = _plugin(self.config)
+        report = fuzz_receiver(
+            app=plugin.app,
+            secret=plugin.secret or "",
+            events=plugin.settings.events,
+            catalog=plugin.catalog,
+            max_examples=plugin.settings.max_examples or DEFAULT_EXAMPLES_PER_EVENT,
+            seed=plugin.seed if plugin.forced_seed is None else int(str(plugin.forced_seed)),
+            save_dir=self.config.rootpath / FAILURES_DIR,
+        )
+        if not report.ok:
+            raise ConformanceFailure(report.format())
+
+    repr_failure = CompatibilityItem.repr_failure
+    reportinfo = CompatibilityItem.reportinfo
+
+
+# -- fixtures' bodies -------------------------------------------------------------------
+
+
+def config_for(request: pytest.FixtureRequest) -> ConformanceConfig:
+    """The session settings with the test's ``conformance`` marker applied on top."""
+    return _with_marker(request.config, request.node)
+
+
+def catalog_for(settings: ConformanceConfig) -> Catalog:
+    """The catalog named by ``settings``, narrowed to its events."""
+    try:
+        return _catalog(settings.catalog).select(*settings.events)
+    except ConformanceError as exc:
+        pytest.fail(f"casedev-conformance: {exc}", pytrace=False)
+
+
+def delivery_factory(catalog: Catalog) -> Callable[..., dict[str, Any]]:
+    """``make(event=None, *, data=None, minimal=False, validate=True, **envelope)``."""
+    from ._factory import make_delivery
+
+    def make(
+        event: str | None = None,
+        *,
+        data: dict[str, Any] | None = None,
+        minimal: bool = False,
+        validate: bool = True,
+        **envelope: Any,
+    ) -> dict[str, Any]:
+        if event is None:
+            if len(catalog) != 1:
+                raise UsageError(
+                    f"conformance_delivery(): name the event; this test is scoped to "
+                    f"{len(catalog)} events"
+                )
+            event = catalog.names[0]
+        if event not in catalog:
+            raise UsageError(
+                f"conformance_delivery(): {event!r} is not among the events this test is "
+                f"scoped to ({', '.join(catalog.names[:5])}{', ...' if len(catalog) > 5 else ''})",
+                event=event,
+            )
+        return make_delivery(
+            catalog, event, data=data, minimal=minimal, validate=validate, **envelope
+        )
+
+    return make
+
+
+def parametrize_events(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``conformance_event`` over the events the test is scoped to."""
+    settings = _with_marker(metafunc.config, metafunc.definition)
+    names = catalog_for(settings).names
+    metafunc.parametrize("conformance_event", names, ids=names)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _with_marker(config: pytest.Config, node: pytest.Item) -> ConformanceConfig:
+    plugin = config.pluginmanager.get_plugin(_PLUGIN_NAME)
+    base = plugin.settings if isinstance(plugin, ConformancePlugin) else ConformanceConfig()
+    if isinstance(plugin, ConformancePlugin) and base.catalog:
+        # Fixtures run with other working folders; pin the catalog to the rootdir.
+        base = base.merged({"catalog": str(_path(config.rootpath, base.catalog))}, source="-")
+    marker = node.get_closest_marker("conformance")
+    if marker is None:
+        return base
+    try:
+        return base.merged(
+            marker_layer(marker.args, marker.kwargs),
+            source=f"@pytest.mark.conformance on {node.nodeid}",
+        )
+    except ConformanceError as exc:
+        pytest.fail(f"casedev-conformance: {exc}", pytrace=False)
+
+
+def _plugin(config: pytest.Config) -> ConformancePlugin:
+    plugin = config.pluginmanager.get_plugin(_PLUGIN_NAME)
+    assert isinstance(plugin, ConformancePlugin)
+    return plugin
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(path: str | Path | None) -> Catalog:
+    return load_catalog(path)
+
+
+def _path(root: Path, value: str | None) -> Path | None:
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+def _load_handler(root: Path, spec: str) -> Callable[..., Any]:
+    from ._target import load_target, split_spec
+
+    module, attr = split_spec(spec)
+    if module.endswith(".py") or "/" in module or "\\" in module:
+        spec = f"{_path(root, module)}:{attr}"
+    elif str(root) not in sys.path:
+        # Settings are relative to the rootdir, so its modules must be importable.
+        sys.path.insert(0, str(root))
+    return load_target(spec)
+
+
+def _receiver_secret(settings: ConformanceConfig) -> str:
+    if not settings.secret_env:
+        raise UsageError(
+            "conformance_app needs conformance_secret_env: the name of the environment "
+            "variable holding the receiver's whsec_ signing secret"
+        )
+    secret = os.environ.get(settings.secret_env)
+    if not secret:
+        raise UsageError(
+            f"conformance_secret_env names {settings.secret_env}, which is not set in the "
+            "environment"
+        )
+    from ._webhook import decode_secret
+
+    decode_secret(secret)  # a malformed secret is a usage error now, not a failing item
+    return secret
+
+
+def _session_seed(config: pytest.Config, forced: object) -> int:
+    if isinstance(forced, int):
+        return forced
+    workerinput = getattr(config, "workerinput", None)
+    if isinstance(workerinput, dict) and _WORKER_SEED_KEY in workerinput:
+        return int(workerinput[_WORKER_SEED_KEY])
+    return random.SystemRandom().randrange(2**32)
+
+
+def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _leaves(exc)
+        else:
+            yield exc
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _failure_text(failure: HandlerFailure, path: Path, plugin: ConformancePlugin) -> str:
+    lines = [f"The handler failed on event {failure.event or '?'}: {failure.summary}"]
+    exc = failure.exception
+    tb = exc.__traceback__ if exc is not None else None
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        tb = tb.tb_next  # the tool's own frames (the handler runner) are noise here
+    if exc is not None:
+        lines.append("Handler traceback:")
+        lines.extend(
+            "  " + line
+            for chunk in traceback.format_exception(type(exc), exc, tb)
+            for line in chunk.rstrip("\n").splitlines()
+        )
+    if len(failure.deliveries) == 1:
+        lines.append("Minimal failing delivery:")
+        shown: Any = failure.delivery
+    else:
+        lines.append(
+            f"Minimal failing sequence (delivery {failure.index + 1} of "
+            f"{len(failure.deliveries)} fails):"
+        )
+        shown = failure.deliveries
+    lines.append(json.dumps(shown, indent=2, ensure_ascii=False, sort_keys=True))
+    lines.append(f"Saved to {_relative(path, plugin.config.invocation_params.dir)}; replay with:")
+    lines.append(f"  {plugin.replay_command(path)}")
+    return "\n".join(lines)
