@@ -458,11 +458,12 @@ def constraint_changed(old: Facet, new: Facet, path: Path) -> list[Change]:
 
 
 def property_removed(old: Facet, new: Facet, path: Path) -> list[Change]:
-    """Fields declared (or required) before and neither declared nor required now."""
-    before = old.properties.keys() | old.required
-    after = new.properties.keys() | new.required
+    """Fields whose schema is gone (a field still ``required`` but undeclared may hold anything)."""
+    gone = {n for n in old.properties if n not in new.properties}
+    gone |= {n for n in old.required - old.properties.keys() if n not in new.required}
+    gone -= {n for n in new.properties if n not in old.properties}
     out = []
-    for name in sorted(before - after):
+    for name in sorted(gone - new.properties.keys()):
         child = old.properties.get(name)
         shape = child.describe() if child is not None else "any"
         cands: tuple[Any, ...] = (DELETE,) if name in old.required else ()

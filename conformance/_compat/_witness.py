@@ -272,6 +272,9 @@ def _string(facet: Facet) -> str:
     for fmt in sorted(facet.formats):
         if fmt in _FORMATS:
             choices.append(_FORMATS[fmt])
+    for pattern in sorted(facet.patterns):
+        prefix = _literal_prefix(pattern)
+        choices.extend(prefix + tail for tail in ("", "x", "0", "x0"))
     choices.extend(_STRINGS)
     choices.append("x" * max(low, 1))
     for choice in choices:
@@ -281,6 +284,20 @@ def _string(facet: Facet) -> str:
         if all(_search(p, text) for p in facet.patterns):
             return text
     raise _NoInstance
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The literal text an anchored pattern starts with (``^evt_[0-9]+`` -> ``evt_``)."""
+    if not pattern.startswith("^"):
+        return ""
+    out = []
+    for char in pattern[1:]:
+        if char in ".^$*+?{}[]\\|()":
+            break
+        out.append(char)
+    if out and pattern[len(out) + 1 : len(out) + 2] in ("*", "?", "{"):
+        out.pop()  # the last literal is quantified
+    return "".join(out)
 
 
 def _search(pattern: str, text: str) -> bool:

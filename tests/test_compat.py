@@ -1,0 +1,587 @@
+"""The compatibility checker: rule fixtures, verdicts on files, folders and git refs, CLI."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from conformance import CompatibilityError, SchemaError, check_compatibility, load_waivers
+from conformance._compat import RULES
+
+from conftest import FIXTURES, SCHEMAS
+
+COMPAT = FIXTURES / "compat"
+FIXTURE_DIRS = sorted(p for p in COMPAT.iterdir() if p.is_dir())
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI the way a user does."""
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(Path.home())},
+    )
+
+
+def run_many(
+    calls: list[list[str]], cwd: Path | None = None
+) -> list[subprocess.CompletedProcess[str]]:
+    """Several CLI runs at once (each is mostly interpreter start-up)."""
+    env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(Path.home())}
+    procs = [
+        (
+            args,
+            subprocess.Popen(
+                [sys.executable, "-m", "conformance", *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=cwd,
+                env=env,
+            ),
+        )
+        for args in calls
+    ]
+    out = []
+    for args, proc in procs:
+        stdout, stderr = proc.communicate(timeout=120)
+        out.append(subprocess.CompletedProcess(args, proc.returncode, stdout, stderr))
+    return out
+
+
+def sides(folder: Path) -> tuple[str, str]:
+    old = folder / "old" if (folder / "old").is_dir() else folder / "old.json"
+    new = folder / "new" if (folder / "new").is_dir() else folder / "new.json"
+    return str(old), str(new)
+
+
+# -- the rule table and its fixtures ---------------------------------------------------
+
+
+def test_every_rule_has_a_fixture_and_every_fixture_names_a_rule() -> None:
+    names = {p.name for p in FIXTURE_DIRS}
+    assert names == set(RULES)
+    for folder in FIXTURE_DIRS:
+        expected = json.loads((folder / "expected.json").read_text())
+        assert {f["rule"] for f in expected["findings"]} <= set(RULES)
+        assert folder.name in {f["rule"] for f in expected["findings"]}
+
+
+def test_rule_table_shape() -> None:
+    for rule in RULES.values():
+        assert rule.id == rule.id.lower() and " " not in rule.id
+        assert set(rule.severity) == {"frozen", "consumer-safe"}
+        # consumer-safe is never stricter than frozen
+        if rule.severity["frozen"] == "info":
+            assert rule.severity["consumer-safe"] == "info"
+        assert rule.summary.endswith(".")
+
+
+@pytest.mark.parametrize("folder", FIXTURE_DIRS, ids=[p.name for p in FIXTURE_DIRS])
+@pytest.mark.parametrize("policy", ["frozen", "consumer-safe"])
+def test_fixture_verdicts(folder: Path, policy: str) -> None:
+    expected = json.loads((folder / "expected.json").read_text())
+    old, new = sides(folder)
+    report = check_compatibility(old, new, policy=policy)  # type: ignore[arg-type]
+    assert [(f.rule, f.pointer) for f in report.findings] == [
+        (f["rule"], f["pointer"]) for f in expected["findings"]
+    ]
+    assert report.exit_code == expected["exit"][policy]
+    for finding in report.findings:
+        assert finding.severity == RULES[finding.rule].severity[policy]  # type: ignore[index]
+    if expected.get("witness") and policy == "frozen":
+        assert all(f.witness is not None for f in report.findings)
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [p for p in FIXTURE_DIRS if json.loads((p / "expected.json").read_text()).get("witness")],
+    ids=lambda p: p.name,
+)
+def test_witnesses_are_real(folder: Path) -> None:
+    """Each witness is accepted by one schema and rejected by the other, checked here anew."""
+    from jsonschema import Draft202012Validator
+
+    old, new = (json.loads(Path(p).read_text()) for p in sides(folder))
+    report = check_compatibility(old, new, policy="frozen")
+    checker = Draft202012Validator.FORMAT_CHECKER
+    for finding in report.findings:
+        assert finding.witness is not None
+        schemas = {"old": old, "new": new}
+        good = Draft202012Validator(schemas[finding.witness.valid_under], format_checker=checker)
+        bad = Draft202012Validator(schemas[finding.witness.rejected_by], format_checker=checker)
+        assert good.is_valid(finding.witness.payload)
+        assert not bad.is_valid(finding.witness.payload)
+        widening = RULES[finding.rule].direction == "widened"
+        assert (finding.witness.valid_under == "new") == widening or finding.rule.endswith(
+            "changed"
+        )
+
+
+# -- meaning, not text -------------------------------------------------------------------
+
+BASE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "a": {"type": "string"},
+        "b": {"type": ["integer", "null"]},
+        "c": {"enum": ["x", "y", "z"]},
+    },
+    "required": ["a", "c"],
+}
+
+
+def _variants() -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    v = copy.deepcopy(BASE)
+    v["properties"]["a"]["type"] = ["string"]
+    out["type-list-of-one"] = v
+    v = copy.deepcopy(BASE)
+    v["properties"]["b"] = {"anyOf": [{"type": "integer"}, {"type": "null"}]}
+    out["anyOf-with-null"] = v
+    v = copy.deepcopy(BASE)
+    v["properties"]["b"] = {"oneOf": [{"type": "null"}, {"type": "integer", "description": "n"}]}
+    out["oneOf-with-null"] = v
+    v = copy.deepcopy(BASE)
+    v["required"] = ["c", "a"]
+    v["properties"] = dict(reversed(list(v["properties"].items())))
+    v["properties"]["c"] = {"enum": ["z", "x", "y"]}
+    out["reordered"] = v
+    v = copy.deepcopy(BASE)
+    v["$defs"] = {"name": {"type": "string", "description": "moved"}}
+    v["properties"]["a"] = {"$ref": "#/$defs/name"}
+    out["ref-moved"] = v
+    v = copy.deepcopy(BASE)
+    v["allOf"] = [{"properties": {"a": {"type": "string"}}}, {"required": ["a"]}]
+    v["required"] = ["c"]
+    out["allOf-merged"] = v
+    v = copy.deepcopy(BASE)
+    v["properties"]["c"] = {"type": "string", "enum": ["x", "y", "z"], "description": "docs"}
+    v["title"] = "renamed title"
+    v["examples"] = [{"a": "q", "c": "x"}]
+    out["doc-only"] = v
+    return out
+
+
+@pytest.mark.parametrize(("name", "rewrite"), list(_variants().items()))
+@pytest.mark.parametrize("policy", ["frozen", "consumer-safe"])
+def test_equivalent_rewrites_have_no_finding(
+    name: str, rewrite: dict[str, Any], policy: str
+) -> None:
+    assert check_compatibility(BASE, rewrite, policy=policy).findings == ()  # type: ignore[arg-type]
+    assert check_compatibility(rewrite, BASE, policy=policy).findings == ()  # type: ignore[arg-type]
+
+
+def test_recursive_schema_terminates_and_finds_deep_change() -> None:
+    tree = {
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                },
+                "required": ["name"],
+            }
+        },
+        "$ref": "#/$defs/node",
+    }
+    assert check_compatibility(tree, copy.deepcopy(tree)).findings == ()
+    changed = copy.deepcopy(tree)
+    changed["$defs"]["node"]["properties"]["name"]["type"] = "integer"
+    report = check_compatibility(tree, changed)
+    found = {(f.rule, f.pointer) for f in report.findings}
+    assert ("type-widened", "/name") in found
+    # the cycle guard stops at the first repetition: the change is reported once, at /name
+    assert found == {("type-widened", "/name"), ("type-narrowed", "/name")}
+    widened = next(f for f in report.findings if f.rule == "type-widened")
+    assert widened.witness is not None
+    assert widened.witness.payload == {"name": 1}
+
+
+def test_adding_fields_is_compatible_under_both_policies() -> None:
+    new = copy.deepcopy(BASE)
+    new["properties"]["d"] = {"type": "object", "properties": {"e": {"type": "string"}}}
+    new["properties"]["f"] = {"type": "string"}
+    new["required"].append("f")
+    for policy in ("frozen", "consumer-safe"):
+        report = check_compatibility(BASE, new, policy=policy)  # type: ignore[arg-type]
+        assert report.exit_code == 0
+        assert {f.rule for f in report.findings} == {"property-added"}
+
+
+def test_direction_widening_breaks_narrowing_depends_on_policy() -> None:
+    narrow = copy.deepcopy(BASE)
+    narrow["properties"]["c"]["enum"] = ["x", "y"]
+    narrow["properties"]["b"]["type"] = "integer"
+    assert check_compatibility(BASE, narrow, policy="frozen").exit_code == 1
+    assert check_compatibility(BASE, narrow, policy="consumer-safe").exit_code == 0
+    # the same change the other way round is a widening: breaking under both
+    assert check_compatibility(narrow, BASE, policy="consumer-safe").exit_code == 1
+
+
+def test_beta_findings_do_not_fail_unless_strict() -> None:
+    new = copy.deepcopy(BASE)
+    del new["properties"]["a"]
+    new["required"] = ["c"]
+    report = check_compatibility(BASE, new, stability="beta")
+    assert report.exit_code == 0
+    assert [f.status for f in report.findings] == ["warning"]
+    assert check_compatibility(BASE, new, stability="beta", strict_beta=True).exit_code == 1
+
+
+# -- catalogs and git -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogs(tmp_path: Path) -> tuple[Path, Path]:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(SCHEMAS, old)
+    shutil.copytree(SCHEMAS, new)
+    return old, new
+
+
+def _edit(path: Path, change: Any) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data, indent=2))
+
+
+def test_whole_catalog_against_itself_is_clean() -> None:
+    report = check_compatibility(SCHEMAS, SCHEMAS)
+    assert report.findings == ()
+    assert len(report.events) == 53
+
+
+def test_catalog_folders_cli(catalogs: tuple[Path, Path]) -> None:
+    old, new = catalogs
+    stable = sorted((new / "stable").glob("*.json"))
+    beta = sorted((new / "beta").glob("*.json"))
+    victim = stable[0]
+    first_prop = next(iter(json.loads(victim.read_text())["properties"]))
+    _edit(victim, lambda d: d["properties"].pop(first_prop))
+    beta_victim = beta[0]
+    _edit(beta_victim, lambda d: d["properties"].update(extra={"type": "string"}))
+
+    result = run("compat", str(old), str(new), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["format_version"] == 1
+    assert doc["exit_code"] == 1
+    rules = {(f["rule"], f["event"], f["pointer"], f["status"]) for f in doc["findings"]}
+    assert ("property-removed", victim.stem, f"/{first_prop}", "breaking") in rules
+    assert ("property-added", beta_victim.stem, "/extra", "info") in rules
+    assert doc["events_compared"] == 53
+
+    # text output names rule, event, pointer and shows a witness
+    text = run("compat", str(old), str(new))
+    assert text.returncode == 1
+    assert f"property-removed  {victim.stem}  /{first_prop}" in text.stdout
+    assert "witness (valid under new, rejected by old)" in text.stdout
+    assert "\x1b[" not in text.stdout  # no colour when not a terminal
+
+
+def test_catalog_event_level_changes(catalogs: tuple[Path, Path]) -> None:
+    old, new = catalogs
+    index = json.loads((new / "catalog.json").read_text())
+    stable = sorted((new / "stable").glob("*.json"))
+    beta = sorted((new / "beta").glob("*.json"))
+    removed, demoted, rescoped = stable[0], stable[1], stable[2]
+    promoted = beta[0]
+    removed.unlink()
+    index["events"].remove(removed.stem)
+    (new / "catalog.json").write_text(json.dumps(index))
+    _edit(demoted, lambda d: d.update({"x-stability": "beta"}))
+    demoted.rename(new / "beta" / demoted.name)
+    _edit(promoted, lambda d: d.update({"x-stability": "stable"}))
+    promoted.rename(new / "stable" / promoted.name)
+    _edit(rescoped, lambda d: d.update({"x-required-scope": "admin"}))
+    report = check_compatibility(old, new)
+    found = {(f.rule, f.event): f.status for f in report.findings}
+    assert found[("event-removed", removed.stem)] == "breaking"
+    assert found[("event-demoted", demoted.stem)] == "breaking"
+    assert found[("required-scope-changed", rescoped.stem)] == "breaking"
+    assert found[("event-promoted", promoted.stem)] == "info"
+    # --stability beta only looks at events that were beta
+    only_beta = check_compatibility(old, new, stability="beta")
+    assert {f.event for f in only_beta.findings} == {promoted.stem}
+    assert only_beta.exit_code == 0
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A real git repository with two commits of the catalog: v1 and a breaking v2."""
+    root = tmp_path / "repo"
+    shutil.copytree(SCHEMAS, root / "schemas")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    git("add", ".")
+    git("commit", "-q", "-m", "v1")
+    git("tag", "v1.0.0")
+    target = sorted((root / "schemas" / "stable").glob("*.json"))[0]
+    _edit(
+        target, lambda d: d["properties"].update({next(iter(d["properties"])): {"type": "boolean"}})
+    )
+    beta = sorted((root / "schemas" / "beta").glob("*.json"))[0]
+    _edit(
+        beta, lambda d: d["properties"].update({next(iter(d["properties"])): {"type": "boolean"}})
+    )
+    git("commit", "-q", "-am", "v2")
+    return root
+
+
+def test_git_refs(repo: Path) -> None:
+    same = run("compat", "git:v1.0.0", "git:v1.0.0", cwd=repo)
+    assert same.returncode == 0, same.stderr
+    changed = run("compat", "git:v1.0.0", "git:HEAD", "--format", "json", cwd=repo)
+    assert changed.returncode == 1, changed.stderr
+    doc = json.loads(changed.stdout)
+    statuses = {(f["stability"], f["rule"]): f["status"] for f in doc["findings"]}
+    # a stable retype breaks; a beta retype only warns (its narrowing half is info)
+    assert statuses[("stable", "type-widened")] == "breaking"
+    assert statuses[("stable", "type-narrowed")] == "breaking"
+    assert statuses[("beta", "type-widened")] == "warning"
+    assert statuses[("beta", "type-narrowed")] == "info"
+    assert all(f["file"].startswith("schemas/") for f in doc["findings"])
+    # the working tree folder against a ref, and consumer-safe still fails on a retype
+    assert run("compat", "git:HEAD", "schemas", cwd=repo).returncode == 0
+    assert (
+        run("compat", "git:v1.0.0", "schemas", "--policy", "consumer-safe", cwd=repo).returncode
+        == 1
+    )
+    # git:REF:PATH pointing at a single schema file
+    target = next(f["file"] for f in doc["findings"] if f["status"] == "breaking")
+    single = run("compat", f"git:v1.0.0:{target}", f"git:HEAD:{target}", cwd=repo)
+    assert single.returncode == 1
+    assert "type-" in single.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["git:no-such-ref", "git:HEAD"], "git ref 'no-such-ref' not found"),
+        (["git:HEAD:nowhere", "git:HEAD"], "no 'nowhere' at git ref 'HEAD'"),
+    ],
+)
+def test_bad_git_input_exits_2(repo: Path, args: list[str], message: str) -> None:
+    result = run("compat", *args, cwd=repo)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_input_exits_2_without_traceback(tmp_path: Path, catalogs: tuple[Path, Path]) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(BASE))
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    invalid = tmp_path / "invalid.json"
+    invalid.write_text(json.dumps({"type": "strnig"}))
+    dangling = tmp_path / "dangling.json"
+    dangling.write_text(json.dumps({"properties": {"a": {"$ref": "#/$defs/missing"}}}))
+    old, new = catalogs
+    bad_event = sorted((new / "stable").glob("*.json"))[0]
+    bad_event.write_text("[1,")
+    cases = [
+        ([str(good), str(broken)], "invalid JSON"),
+        ([str(good), str(invalid)], "invalid JSON Schema"),
+        ([str(dangling), str(good)], "dangling $ref"),
+        ([str(good), str(tmp_path / "missing.json")], "no such schema file"),
+        ([str(good), str(old)], "cannot compare a single schema file with a catalog"),
+        ([str(old), str(new)], bad_event.name),
+        ([str(good)], "needs two arguments"),
+    ]
+    results = run_many([["compat", *args] for args, _ in cases])
+    for (args, message), result in zip(cases, results, strict=True):
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+# -- waivers ---------------------------------------------------------------------------------
+
+
+def _breaking_pair(tmp_path: Path) -> tuple[Path, Path]:
+    old = tmp_path / "old.json"
+    new = tmp_path / "new.json"
+    changed = copy.deepcopy(BASE)
+    del changed["properties"]["a"]
+    changed["required"] = ["c"]
+    changed["properties"]["c"]["enum"].append("w")
+    old.write_text(json.dumps({**BASE, "title": "demo.event"}))
+    new.write_text(json.dumps({**changed, "title": "demo.event"}))
+    return old, new
+
+
+def test_waivers(tmp_path: Path) -> None:
+    old, new = _breaking_pair(tmp_path)
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text(
+        f"""
+[[waiver]]
+rule = "property-removed"
+event = "demo.event"
+pointer = "/a"
+reason = "field was never sent"
+approver = "schema-owners"
+expires = {future}
+
+[[waiver]]
+rule = "enum-value-added"
+event = "demo.*"
+reason = "consumers notified"
+approver = "schema-owners"
+expires = "{future}"
+"""
+    )
+    result = run("compat", str(old), str(new), "--waivers", str(waivers), "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = json.loads(result.stdout)
+    assert {f["status"] for f in doc["findings"]} == {"waived"}
+    assert doc["findings"][0]["waiver"]["approver"] == "schema-owners"
+
+    # one waiver dropped: the other finding fails again
+    only = load_waivers(waivers)[:1]
+    assert check_compatibility(str(old), str(new), waivers=only).exit_code == 1
+
+    # an expired waiver fails even though it matches; a waiver matching nothing is stale
+    json_waivers = tmp_path / "waivers.json"
+    json_waivers.write_text(
+        json.dumps(
+            [
+                {
+                    "rule": "property-removed",
+                    "event": "demo.event",
+                    "pointer": "/a",
+                    "reason": "r",
+                    "approver": "me",
+                    "expires": "2020-01-01",
+                },
+                {
+                    "rule": "enum-value-added",
+                    "event": "demo.event",
+                    "reason": "r",
+                    "approver": "me",
+                    "expires": future,
+                },
+                {
+                    "rule": "const-changed",
+                    "event": "other.event",
+                    "reason": "r",
+                    "approver": "me",
+                    "expires": future,
+                },
+            ]
+        )
+    )
+    result = run("compat", str(old), str(new), "--waivers", str(json_waivers), "--format", "json")
+    assert result.returncode == 1
+    doc = json.loads(result.stdout)
+    assert [w["rule"] for w in doc["waivers"]["expired"]] == ["property-removed"]
+    assert [w["rule"] for w in doc["waivers"]["stale"]] == ["const-changed"]
+    statuses = {f["rule"]: f["status"] for f in doc["findings"]}
+    assert statuses == {"property-removed": "breaking", "enum-value-added": "waived"}
+    text = run("compat", str(old), str(new), "--waivers", str(json_waivers))
+    assert "EXPIRED" in text.stdout
+    assert "STALE" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '[{"rule": "nope", "event": "a.b", "reason": "r", "approver": "a", "expires": "2030-01-01"}]',
+            "unknown rule 'nope'",
+        ),
+        (
+            '[{"rule": "event-removed", "event": "a.b", "reason": "r", "approver": "a", "expires": "soon"}]',
+            "expires must be a date",
+        ),
+        (
+            '[{"rule": "event-removed", "event": "a.b", "reason": "r", "expires": "2030-01-01"}]',
+            "lacks 'approver'",
+        ),
+        ("{oops", "invalid waivers file"),
+    ],
+)
+def test_bad_waivers_exit_2(tmp_path: Path, content: str, message: str) -> None:
+    old, new = _breaking_pair(tmp_path)
+    bad = tmp_path / "w.json"
+    bad.write_text(content)
+    result = run("compat", str(old), str(new), "--waivers", str(bad))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    with pytest.raises(CompatibilityError):
+        load_waivers(bad)
+
+
+# -- output formats --------------------------------------------------------------------------
+
+
+def test_output_formats(tmp_path: Path) -> None:
+    old, new = _breaking_pair(tmp_path)
+    junit = tmp_path / "junit.xml"
+    assert run("compat", str(old), str(new), "--format", "junit", "-o", str(junit)).returncode == 1
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    assert suite.get("failures") == "1"
+    failure = suite.find("testcase/failure")
+    assert failure is not None and "property-removed /a" in (failure.text or "")
+
+    github = run("compat", str(old), str(new), "--format", "github").stdout.splitlines()
+    assert any(
+        line.startswith(f"::error file={new.name}") or line.startswith("::error file=")
+        for line in github
+    )
+    assert all(line.startswith("::") for line in github)
+    assert any("title=property-removed demo.event/a::" in line for line in github)
+
+    sarif = json.loads(run("compat", str(old), str(new), "--format", "sarif").stdout)
+    assert sarif["version"] == "2.1.0"
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert [r["id"] for r in driver["rules"]] == list(RULES)
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"property-removed", "enum-value-added"}
+    for r in results:
+        assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
+        assert r["level"] == "error"
+
+    markdown = run("compat", str(old), str(new), "--format", "markdown").stdout
+    assert markdown.startswith("### ❌ Schema compatibility")
+    assert "| breaking | `property-removed` | `demo.event` | `/a` |" in markdown
+    assert "```json" in markdown
+
+
+def test_list_rules() -> None:
+    result = run("compat", "--list-rules")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["rule", "frozen", "consumer-safe"]
+    assert [line.split()[0] for line in lines[1:]] == list(RULES)
+
+
+def test_library_errors_are_conformance_errors(tmp_path: Path) -> None:
+    with pytest.raises(SchemaError):
+        check_compatibility({"type": "nope"}, BASE)
+    with pytest.raises(CompatibilityError):
+        check_compatibility(BASE, BASE, policy="lenient")  # type: ignore[arg-type]
