@@ -30,9 +30,10 @@ import base64
 import json
 import os
 import random
+import shlex
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -65,7 +66,7 @@ CHECKS: Final = (
 #: timeout is not documented; webhook senders commonly wait 10 to 30 s).
 DEFAULT_TIME_LIMIT: Final = 10.0
 #: Examples drawn per catalog event.
-DEFAULT_EXAMPLES_PER_EVENT: Final = 2
+DEFAULT_EXAMPLES_PER_EVENT: Final = 5
 #: Stop sending after this many requests went unanswered within the time limit.
 MAX_TIMEOUTS: Final = 3
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -126,10 +127,12 @@ class ReceiverFailure:
     request: HttpRequest
     response: HttpResponse
     count: int = 1
+    kind: str = ""
 
-    def key(self) -> tuple[str, str]:
-        """Failures with the same key are the same finding."""
-        return (self.check, self.case)
+    def key(self) -> tuple[str, str, int | None]:
+        """Failures with the same key are one finding: the same check, the same kind of
+        case (``kind``, else the case label) and the same status."""
+        return (self.check, self.kind or self.case, self.response.status)
 
 
 @dataclass
@@ -153,16 +156,49 @@ class ReceiverReport:
         """Record a failure, folding repeats of the same check and case into a count."""
         for index, known in enumerate(self.failures):
             if known.key() == failure.key():
-                self.failures[index] = ReceiverFailure(
-                    known.check,
-                    known.case,
-                    known.reason,
-                    known.request,
-                    known.response,
-                    known.count + 1,
-                )
+                self.failures[index] = replace(known, count=known.count + 1)
                 return
         self.failures.append(failure)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (bodies as text when UTF-8, else base64)."""
+
+        def body(raw: bytes) -> dict[str, str]:
+            try:
+                return {"text": raw.decode("utf-8")}
+            except UnicodeDecodeError:
+                return {"base64": base64.b64encode(raw).decode("ascii")}
+
+        return {
+            "target": self.target,
+            "seed": self.seed,
+            "ok": self.ok,
+            "requests": self.requests,
+            "cases": dict(self.cases),
+            "stopped": self.stopped,
+            "failures": [
+                {
+                    "check": f.check,
+                    "case": f.case,
+                    "reason": f.reason,
+                    "count": f.count,
+                    "saved": str(self.saved[i]) if i < len(self.saved) else None,
+                    "request": {
+                        "method": f.request.method,
+                        "path": f.request.path,
+                        "headers": [list(h) for h in f.request.headers],
+                        "body": body(f.request.body),
+                    },
+                    "response": {
+                        "status": f.response.status,
+                        "error": f.response.error,
+                        "elapsed": round(f.response.elapsed, 4),
+                        "body": body(f.response.body[:2000]),
+                    },
+                }
+                for i, f in enumerate(self.failures)
+            ],
+        }
 
     def save(self, directory: str | Path) -> list[Path]:
         """Write each failing request as a raw HTTP/1.1 message; return the file paths."""
@@ -177,8 +213,9 @@ class ReceiverReport:
         self.saved = paths
         return paths
 
-    def format(self, *, replay_target: str | None = None) -> str:
-        """A readable report; with saved files, each failure names its replay command."""
+    def format(self, *, replay_command: str = "casedev-conformance send URL") -> str:
+        """A readable report; with saved files, each failure names its replay command
+        (``replay_command`` followed by ``--replay FILE``)."""
         total = sum(self.cases.values())
         lines = [
             f"receiver fuzzing of {self.target}: {self.requests} requests, "
@@ -198,8 +235,7 @@ class ReceiverReport:
             if index <= len(self.saved):
                 path = self.saved[index - 1]
                 lines.append(f"  request saved to {path}")
-                target = replay_target or "URL"
-                lines.append(f"  replay: casedev-conformance send {target} --replay {path}")
+                lines.append(f"  replay: {replay_command} --replay {shlex.quote(str(path))}")
             lines.append("  request:")
             lines.extend("    " + line for line in failure.request.describe().splitlines())
         if self.ok:
@@ -211,59 +247,10 @@ class ReceiverReport:
 
 
 def _payload_strategy(catalog: Catalog, event: str) -> st.SearchStrategy[dict[str, Any]]:
-    """Contract-valid payloads for ``event``: the project's generator when installed."""
-    try:
-        from .strategies import payloads  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        return _schema_strategy(catalog[event].schema)
-    strategy: st.SearchStrategy[dict[str, Any]] = payloads(event)
-    return strategy
+    """Contract-valid payloads for ``event`` (additive fields and boundary values too)."""
+    from .strategies import payloads
 
-
-def _schema_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
-    """A small JSON Schema subset (the catalog's): type, enum, const, items, properties."""
-    from hypothesis import strategies as st
-
-    if "const" in schema:
-        return st.just(schema["const"])
-    if "enum" in schema:
-        return st.sampled_from(schema["enum"])
-    types = schema.get("type", "object")
-    options: list[st.SearchStrategy[Any]] = []
-    for kind in [types] if isinstance(types, str) else types:
-        if kind == "null":
-            options.append(st.none())
-        elif kind == "string":
-            options.append(st.text(st.characters(codec="utf-8"), max_size=12))
-        elif kind == "number":
-            options.append(
-                st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False)
-            )
-        elif kind == "integer":
-            options.append(st.integers(-(2**53), 2**53))
-        elif kind == "boolean":
-            options.append(st.booleans())
-        elif kind == "array":
-            options.append(st.lists(_schema_strategy(schema.get("items", {})), max_size=3))
-        elif kind == "object":
-            props: dict[str, Any] = schema.get("properties", {})
-            required = set(schema.get("required", []))
-            if not props:
-                options.append(
-                    st.dictionaries(
-                        st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=3
-                    )
-                )
-            else:
-                options.append(
-                    st.fixed_dictionaries(
-                        {k: _schema_strategy(v) for k, v in props.items() if k in required},
-                        optional={
-                            k: _schema_strategy(v) for k, v in props.items() if k not in required
-                        },
-                    )
-                )
-    return st.one_of(options) if options else st.none()
+    return payloads(event, contract=True, catalog=catalog)
 
 
 def _unknown_data() -> st.SearchStrategy[dict[str, Any]]:
@@ -359,6 +346,7 @@ class _Run:
                     "disables the endpoint",
                     request,
                     response,
+                    kind=check,
                 )
             )
             if self.timeouts >= MAX_TIMEOUTS:
@@ -373,6 +361,7 @@ class _Run:
         case: str,
         request: HttpRequest,
         *,
+        kind: str = "",
         accept: Callable[[int], bool],
         wanted: str,
         why: str,
@@ -389,12 +378,12 @@ class _Run:
             return response
         else:
             reason = f"expected {wanted}, got {response.status}: {why}"
-        self.report.add(ReceiverFailure(check, case, reason, request, response))
+        self.report.add(ReceiverFailure(check, case, reason, request, response, kind=kind))
         return response
 
     # -- checks 1 to 3 -----------------------------------------------------------------
 
-    def valid(self, envelope: dict[str, Any], label: str) -> None:
+    def valid(self, envelope: dict[str, Any], label: str, kind: str) -> None:
         index = self.next_index()
         serialization = SERIALIZATIONS[index % len(SERIALIZATIONS)]
         if index % 3 == 0:  # additive fields: the producer may add, the consumer must not mind
@@ -404,6 +393,7 @@ class _Run:
                 "data": {**envelope["data"], "addedLater": {"note": "Überprüfung ✓ 日本"}},
             }
             label += ", additive fields"
+            kind += " with additive fields"
         headers, body = self.signed(envelope, serialization)
         case = f"{label} ({serialization.name})"
         request = self.request(headers, body)
@@ -411,6 +401,7 @@ class _Run:
             "accepts-valid",
             case,
             request,
+            kind=kind,
             accept=_is_2xx,
             wanted="a 2xx",
             why="a valid, correctly signed delivery was not acknowledged "
@@ -422,6 +413,7 @@ class _Run:
                 "idempotent",
                 case,
                 request,
+                kind=kind,
                 accept=_is_2xx,
                 wanted="a 2xx",
                 why="the same delivery sent again (deliveries are at least once) was not "
@@ -444,6 +436,7 @@ class _Run:
             "accepts-rotation",
             f"{count} signatures, the receiver's at position {position + 1}",
             self.request(headers, body),
+            kind="rotation",
             accept=_is_2xx,
             wanted="a 2xx",
             why="during secret rotation a delivery carries several signatures; accept it if any "
@@ -548,14 +541,14 @@ class _Run:
             first = next(iter(data))
             wrong: Any = 12.5 if isinstance(data[first], str) else "a string"
             yield (
-                f"data field {first} has the wrong type",
+                f"a data field has the wrong type ({first})",
                 {
                     **fresh,
                     "data": {**data, first: wrong},
                 },
             )
             yield (
-                f"data field {first} missing",
+                f"a data field is missing ({first})",
                 {
                     **fresh,
                     "data": {k: v for k, v in data.items() if k != first},
@@ -577,6 +570,7 @@ class _Run:
                 "tolerates-schema-breaks",
                 case,
                 self.request(headers, body),
+                kind=case.split(" (")[0],
                 accept=_not_5xx,
                 wanted="anything but a 5xx",
                 why="a correctly signed delivery that breaks the schema may be acknowledged or "
@@ -665,6 +659,7 @@ def fuzz_receiver(
         transport.close()
     if run.unreachable is not None:
         raise FuzzError(run.unreachable)
+    report.failures.sort(key=lambda f: CHECKS.index(f.check))
     if save_dir is not None and report.failures:
         report.save(save_dir)
     return report
@@ -682,7 +677,7 @@ def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
             "data": data,
         }
 
-    def explore(name: str, strategy: st.SearchStrategy[Any], label: str) -> None:
+    def explore(name: str, strategy: st.SearchStrategy[Any], label: str, kind: str) -> None:
         @hypothesis_seed(seed)
         @settings(
             max_examples=max_examples,
@@ -695,21 +690,22 @@ def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
         @given(strategy)
         def one(data: dict[str, Any]) -> None:
             if not run.stopped:
-                run.valid(envelope(name, data), label)
+                run.valid(envelope(name, data), label, kind)
 
         one()
 
     for event in catalog:
         if run.stopped:
             return
-        explore(event.name, _payload_strategy(catalog, event.name), f"event {event.name}")
+        strategy = _payload_strategy(catalog, event.name)
+        explore(event.name, strategy, f"event {event.name}", f"{event.stability} events")
     for name in _UNKNOWN_TYPES:
         if name in catalog:
             continue
-        label = (
-            "test event webhook.test" if name == "webhook.test" else f"unknown event type {name}"
-        )
-        explore(name, _unknown_data(), label)
+        if name == "webhook.test":
+            explore(name, _unknown_data(), "test event webhook.test", "webhook.test events")
+        else:
+            explore(name, _unknown_data(), f"unknown event type {name}", "unknown event types")
     pool = run.pool or [envelope("webhook.test", {})]
     forgery_count = sum(1 for _ in run.forgeries(pool[0]))
     for index in range(max(forgery_count, len(pool))):
