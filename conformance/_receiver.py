@@ -292,10 +292,10 @@ class _Run:
         return self.counter
 
     def event_id(self) -> str:
-        return "evt_" + _ulid()
+        return "evt_" + new_ulid()
 
     def message_id(self) -> str:
-        return "msg_" + _ulid()
+        return "msg_" + new_ulid()
 
     def now(self) -> int:
         return int(time.time())
@@ -578,7 +578,7 @@ class _Run:
             )
 
 
-def _ulid() -> str:
+def new_ulid() -> str:
     """A ULID: 48 bits of milliseconds, 80 random bits (never seeded: ids must not repeat
     across runs against the same receiver, or its idempotency would hide failures)."""
     value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
@@ -597,7 +597,7 @@ def _not_5xx(status: int) -> bool:
     return status < 500
 
 
-def _occurred_at(rng: random.Random) -> str:
+def occurred_at_now(rng: random.Random) -> str:
     stamp = datetime.now(UTC).replace(microsecond=rng.randrange(1000) * 1000)
     text = stamp.isoformat(timespec="milliseconds" if rng.random() < 0.5 else "seconds")
     return text.replace("+00:00", "Z")
@@ -673,7 +673,7 @@ def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
         return {
             "id": run.event_id(),
             "type": kind,
-            "occurred_at": _occurred_at(run.rng),
+            "occurred_at": occurred_at_now(run.rng),
             "data": data,
         }
 
