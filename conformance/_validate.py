@@ -21,6 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal
 
 import jsonschema_rs
@@ -59,6 +60,27 @@ def _type_key(delivery: Any) -> Any:
 
 
 _MISC = object()
+_get_type = itemgetter("type")
+
+
+def _group_by_type(deliveries: Sequence[Any]) -> tuple[dict[Any, list[Any]], bool]:
+    """Deliveries grouped by their ``type`` value (batch order kept within a group),
+    and whether some had no usable ``type`` (those are left out)."""
+    groups: dict[Any, list[Any]] = {}
+    get = groups.get
+    odd = False
+    for delivery in deliveries:
+        try:
+            key = delivery["type"]
+            group = get(key)
+        except (KeyError, TypeError, IndexError):
+            odd = True
+            continue
+        if group is None:
+            groups[key] = [delivery]
+        else:
+            group.append(delivery)
+    return groups, odd
 
 
 @dataclass
@@ -151,13 +173,15 @@ class DeliveryValidator:
         return result == "valid" or (result == "unknown" and self.allow_unknown)
 
     def errors(self, delivery: Any) -> list[ValidationError]:
-        """Every envelope and payload problem of ``delivery``, in schema order.
+        """Every envelope and payload problem of ``delivery``, envelope ones first.
 
         An unknown event type is not a schema problem: only its envelope is checked.
         """
         kind = delivery.get("type") if isinstance(delivery, dict) else None
-        known = isinstance(kind, str) and kind in self.catalog
-        validator = self._validator(kind) if known else self._envelope
+        if isinstance(kind, str) and kind in self.catalog:
+            validator = self._validator(kind)
+        else:
+            validator = self._envelope
         label = event_label(delivery)
         event = None if label == _NOT_A_DELIVERY else label
         found: list[ValidationError] = []
@@ -173,6 +197,8 @@ class DeliveryValidator:
                 continue
             seen.add(key)
             found.append(ValidationError(error.message, event=event, pointer=pointer))
+        # envelope problems first: with a broken envelope the payload hardly matters
+        found.sort(key=lambda e: (e.pointer or "").startswith("/data"))
         return found
 
     def validate(self, delivery: Any) -> None:
@@ -201,40 +227,39 @@ class DeliveryValidator:
         Only when a group fails are its deliveries looked at one by one, to say which
         ones are invalid and why.
         """
-        groups: dict[Any, list[Any]] = {}
-        misc = False
-        for delivery in deliveries:
-            try:
-                groups[delivery["type"]].append(delivery)
-            except KeyError:
-                try:
-                    groups[delivery["type"]] = [delivery]
-                except (KeyError, TypeError, IndexError):
-                    misc = True
-            except (TypeError, IndexError):
-                misc = True
+        groups, misc = _group_by_type(deliveries)
         result = BatchResult()
-        failing: set[Any] = set()
+        failing: dict[Any, list[Any]] = {}
         catalog = self.catalog
         for key, group in groups.items():
             known = isinstance(key, str) and key in catalog
             validator = self._batch_validator(key if known else None)
             if not validator.is_valid(group):
-                failing.add(key)
+                failing[key] = group
             elif known:
                 result.valid[key] = len(group)
             else:
                 result.unknown[key] = len(group)
         if not failing and not misc:
             return result
-        for index, delivery in enumerate(deliveries):
-            key = _type_key(delivery)
-            if key is not _MISC and key not in failing:
-                continue
+        if misc:  # odd items (not objects, no type): walk the whole batch in order
+            suspects: list[tuple[int, Any]] = [
+                (index, delivery)
+                for index, delivery in enumerate(deliveries)
+                if (key := _type_key(delivery)) is _MISC or key in failing
+            ]
+        else:  # deliveries are distinct dicts: find the failing ones by identity
+            position = dict(zip(map(id, deliveries), range(len(deliveries)), strict=True))
+            suspects = sorted(
+                ((position[id(d)], d) for group in failing.values() for d in group),
+                key=itemgetter(0),
+            )
+        for index, delivery in suspects:
             outcome = self.outcome(delivery)
             if outcome == "invalid":
                 result.invalid.append((index, _combine(self.errors(delivery), delivery)))
                 continue
+            key = _type_key(delivery)
             counts = result.valid if outcome == "valid" else result.unknown
             counts[key] = counts.get(key, 0) + 1
         return result
@@ -268,9 +293,7 @@ def validator_for(catalog: Catalog | None = None) -> DeliveryValidator:
     return validator
 
 
-def validate(
-    delivery: Any, *, catalog: Catalog | None = None, allow_unknown: bool = False
-) -> None:
+def validate(delivery: Any, *, catalog: Catalog | None = None, allow_unknown: bool = False) -> None:
     """Check a delivery's envelope and payload; raise if it does not conform.
 
     Raises ``ValidationError`` naming the event, the JSON pointer into the delivery

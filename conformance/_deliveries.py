@@ -1,0 +1,288 @@
+"""Read captured deliveries from files: JSON Lines, one JSON object, or a JSON array.
+
+Everything streams in batches of about a megabyte, so memory stays constant however
+large the file (only a single delivery bigger than that is held whole):
+
+- JSON Lines: each batch of complete lines is parsed with one ``orjson`` call (the
+  lines joined as an array); only when that fails, or yields a different count, are
+  the lines parsed one by one to name the bad one. Blank lines are skipped.
+- A JSON array (first non-blank byte ``[``): elements are cut out of the byte stream
+  at top-level commas and parsed a batch at a time; each element's line is the line
+  it starts on.
+- One JSON object spread over several lines: read whole (it is one delivery).
+
+Unreadable input (a missing file, bytes that are not UTF-8, a truncated or malformed
+line) raises ``InputError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+import orjson
+
+from ._errors import InputError
+
+BLOCK_SIZE = 1 << 16  # ~200 deliveries: a batch's objects stay in the CPU cache
+_DOCUMENT_LIMIT = 64 << 20
+_BOM = b"\xef\xbb\xbf"
+_WHITESPACE = b" \t\r\n"
+#: a complete string, or one structural byte (a lone '"' = string not yet complete)
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|["\[\]{},]', re.DOTALL)
+
+
+@dataclass
+class Batch:
+    """Some deliveries from one file and a way to find each one's line number."""
+
+    file: str
+    items: list[Any]
+    line_of: Callable[[int], int]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_one(text: bytes, *, file: str, line: int) -> Any:
+    """Parse one JSON value, or raise ``InputError`` naming ``file`` and ``line``."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        problem = str(exc)
+    try:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"line {line}: not UTF-8 (byte {exc.start + 1} of the line is {text[exc.start]:#04x})",
+            file=file,
+        ) from None
+    try:  # valid JSON that orjson declines: a lone surrogate, a number out of range
+        return json.loads(decoded, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        pass
+    if not decoded.strip():
+        raise InputError(f"line {line}: no JSON value", file=file)
+    problem = problem.split(": line ", 1)[0]
+    raise InputError(f"line {line}: malformed or truncated JSON ({problem})", file=file)
+
+
+def _consecutive(start: int) -> Callable[[int], int]:
+    return lambda index: start + index
+
+
+def _jsonl_batch(body: bytes, first_line: int, file: str) -> Batch | None:
+    """Parse complete lines ``body`` (no trailing newline) starting at ``first_line``."""
+    count = body.count(b"\n") + 1
+    try:
+        items = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if isinstance(items, list) and len(items) == count:
+            return Batch(file, items, _consecutive(first_line))
+    items, lines = [], []
+    for offset, text in enumerate(body.split(b"\n")):
+        if not text.strip(_WHITESPACE):
+            continue
+        items.append(parse_one(text, file=file, line=first_line + offset))
+        lines.append(first_line + offset)
+    return Batch(file, items, lines.__getitem__) if items else None
+
+
+def _read_jsonl(stream: IO[bytes], data: bytes, file: str) -> Iterator[Batch]:
+    line = 1
+    eof = False
+    while not eof:
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            more = stream.read(BLOCK_SIZE)
+            if more:
+                data += more
+                continue
+            eof = True
+            body, data = data.removesuffix(b"\n"), b""
+            if not body:
+                break
+        else:
+            body, data = data[:cut], data[cut + 1 :]
+        batch = _jsonl_batch(body, line, file)
+        line += body.count(b"\n") + 1
+        if batch is not None:
+            yield batch
+
+
+class _ArrayReader:
+    """Cut the elements of a top-level JSON array out of a byte stream."""
+
+    def __init__(self, stream: IO[bytes], data: bytes, file: str) -> None:
+        self.stream = stream
+        self.file = file
+        self.buf = data
+        self.base_line = 1  # line number of buf[0]
+        self.eof = False
+
+    def _more(self) -> bool:
+        chunk = b"" if self.eof else self.stream.read(BLOCK_SIZE)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf += chunk
+        return True
+
+    def _line_at(self, offset: int) -> int:
+        return self.base_line + self.buf.count(b"\n", 0, offset)
+
+    def _truncated(self, offset: int) -> InputError:
+        return InputError(
+            f"line {self._line_at(offset)}: truncated JSON array (no closing ']')", file=self.file
+        )
+
+    def __iter__(self) -> Iterator[Batch]:
+        buf_start = self.buf.index(b"[")
+        pos = buf_start + 1
+        depth = 1
+        element_start = pos
+        spans: list[tuple[int, int]] = []  # complete elements in self.buf not yet emitted
+        while True:
+            match = _TOKEN.search(self.buf, pos)
+            if match is None or match.group() == b'"':
+                if spans:
+                    yield self._emit(spans)
+                    element_start, pos = self._shift(element_start, pos)
+                    spans = []
+                if not self._more():
+                    raise self._truncated(len(self.buf))
+                continue
+            token = match.group()
+            pos = match.end()
+            if token[0] == 0x22:  # a whole string
+                continue
+            if token in (b"[", b"{"):
+                depth += 1
+            elif token in (b"]", b"}"):
+                depth -= 1
+                if depth == 0:
+                    if self.buf[element_start : match.start()].strip(_WHITESPACE) or spans:
+                        spans.append((element_start, match.start()))
+                    if spans:
+                        yield self._emit(spans)
+                    self._check_tail(pos)
+                    return
+            elif token == b"," and depth == 1:
+                spans.append((element_start, match.start()))
+                element_start = pos
+                if len(spans) >= 256:
+                    yield self._emit(spans)
+                    element_start, pos = self._shift(element_start, pos)
+                    spans = []
+
+    def _shift(self, element_start: int, pos: int) -> tuple[int, int]:
+        """Drop the emitted part of the buffer; return the offsets rebased."""
+        self.base_line += self.buf.count(b"\n", 0, element_start)
+        self.buf = self.buf[element_start:]
+        return 0, pos - element_start
+
+    def _emit(self, spans: list[tuple[int, int]]) -> Batch:
+        buf = self.buf
+        first, last = spans[0][0], spans[-1][1]
+        try:
+            items = orjson.loads(b"[" + buf[first:last] + b"]")
+            if not isinstance(items, list) or len(items) != len(spans):
+                raise ValueError
+        except (orjson.JSONDecodeError, ValueError):
+            items = []
+            for start, end in spans:
+                text = buf[start:end]
+                lead = len(text) - len(text.lstrip(_WHITESPACE))
+                items.append(parse_one(text, file=self.file, line=self._line_at(start + lead)))
+        lines: list[int] = []
+        line = self.base_line
+        previous = 0
+        for start, end in spans:
+            text = buf[start:end]
+            lead = start + len(text) - len(text.lstrip(_WHITESPACE))
+            line += buf.count(b"\n", previous, lead)
+            previous = lead
+            lines.append(line)
+        return Batch(self.file, items, lines.__getitem__)
+
+    def _check_tail(self, pos: int) -> None:
+        while True:
+            if self.buf[pos:].strip(_WHITESPACE):
+                raise InputError(
+                    f"line {self._line_at(pos)}: unexpected data after the JSON array",
+                    file=self.file,
+                )
+            pos = len(self.buf)
+            if not self._more():
+                return
+
+
+def _read_document(stream: IO[bytes], data: bytes, file: str, first_line: int) -> Iterator[Batch]:
+    """One JSON document (a delivery spread over several lines): read it whole.
+
+    If it does not parse, and its first line holds more than ``{``, it was meant as
+    JSON Lines: the error names that first line.
+    """
+    while len(data) < _DOCUMENT_LIMIT and (chunk := stream.read(BLOCK_SIZE)):
+        data += chunk
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        start = len(data) - len(data.lstrip(_WHITESPACE))
+        head = data[start:].split(b"\n", 1)[0]
+        if head.strip(_WHITESPACE) != b"{":
+            parse_one(head, file=file, line=first_line)
+        line = data.count(b"\n", 0, exc.pos) + 1 if exc.pos >= 0 else first_line
+        value = parse_one(data, file=file, line=line)
+    yield Batch(file, [value], _consecutive(first_line))
+
+
+def _batches(stream: IO[bytes], file: str) -> Iterator[Batch]:
+    data = stream.read(BLOCK_SIZE)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    stripped = data.lstrip(_WHITESPACE)
+    while not stripped and data:  # a long run of blank lines: look further
+        more = stream.read(BLOCK_SIZE)
+        if not more:
+            return
+        data += more
+        stripped = data.lstrip(_WHITESPACE)
+    if not stripped:
+        return
+    if stripped.startswith(b"["):
+        yield from _ArrayReader(stream, data, file)
+        return
+    if stripped.startswith(b"{"):
+        start = len(data) - len(stripped)
+        newline = data.find(b"\n", start)
+        if newline >= 0:
+            try:
+                orjson.loads(data[:newline])
+            except orjson.JSONDecodeError:  # an object spread over lines, not JSON Lines
+                yield from _read_document(stream, data, file, data.count(b"\n", 0, start) + 1)
+                return
+    yield from _read_jsonl(stream, data, file)
+
+
+def read_deliveries(path: str) -> Iterator[Batch]:
+    """Batches of deliveries from the file at ``path`` (``-`` for standard input)."""
+    if path == "-":
+        yield from _batches(sys.stdin.buffer, "<stdin>")
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below, generator-friendly
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    with stream:
+        try:
+            yield from _batches(stream, path)
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
