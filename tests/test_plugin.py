@@ -199,8 +199,9 @@ def test_misconfiguration_is_a_one_line_usage_error(
 
 def test_command_line_option_overrides_the_ini_setting(pytester: pytest.Pytester) -> None:
     consumer(pytester, CORRECT, conformance_handler="webhooks:handle", conformance_events="vault.*")
-    result = pytester.runpytest_subprocess(
-        *FAST,
+    result = pytester.runpytest_inprocess(
+        "-p",
+        "no:cacheprovider",
         "--collect-only",
         "-q",
         "--conformance-events=ocr.job.*",
