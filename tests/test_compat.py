@@ -13,11 +13,10 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from conftest import FIXTURES, SCHEMAS
 
 from conformance import CompatibilityError, SchemaError, check_compatibility, load_waivers
 from conformance._compat import RULES
-
-from conftest import FIXTURES, SCHEMAS
 
 COMPAT = FIXTURES / "compat"
 FIXTURE_DIRS = sorted(p for p in COMPAT.iterdir() if p.is_dir())
@@ -81,7 +80,8 @@ def test_every_rule_has_a_fixture_and_every_fixture_names_a_rule() -> None:
 
 def test_rule_table_shape() -> None:
     for rule in RULES.values():
-        assert rule.id == rule.id.lower() and " " not in rule.id
+        assert rule.id == rule.id.lower()
+        assert " " not in rule.id
         assert set(rule.severity) == {"frozen", "consumer-safe"}
         # consumer-safe is never stricter than frozen
         if rule.severity["frozen"] == "info":
@@ -348,9 +348,20 @@ def repo(tmp_path: Path) -> Path:
 
 
 def test_git_refs(repo: Path) -> None:
-    same = run("compat", "git:v1.0.0", "git:v1.0.0", cwd=repo)
+    target = "schemas/stable/" + sorted((repo / "schemas" / "stable").iterdir())[0].name
+    same, changed, working, safe, single, missing, nowhere = run_many(
+        [
+            ["compat", "git:v1.0.0", "git:v1.0.0"],
+            ["compat", "git:v1.0.0", "git:HEAD", "--format", "json"],
+            ["compat", "git:HEAD", "schemas"],
+            ["compat", "git:v1.0.0", "schemas", "--policy", "consumer-safe"],
+            ["compat", f"git:v1.0.0:{target}", f"git:HEAD:{target}"],
+            ["compat", "git:no-such-ref", "git:HEAD"],
+            ["compat", "git:HEAD:nowhere", "git:HEAD"],
+        ],
+        cwd=repo,
+    )
     assert same.returncode == 0, same.stderr
-    changed = run("compat", "git:v1.0.0", "git:HEAD", "--format", "json", cwd=repo)
     assert changed.returncode == 1, changed.stderr
     doc = json.loads(changed.stdout)
     statuses = {(f["stability"], f["rule"]): f["status"] for f in doc["findings"]}
@@ -360,32 +371,21 @@ def test_git_refs(repo: Path) -> None:
     assert statuses[("beta", "type-widened")] == "warning"
     assert statuses[("beta", "type-narrowed")] == "info"
     assert all(f["file"].startswith("schemas/") for f in doc["findings"])
-    # the working tree folder against a ref, and consumer-safe still fails on a retype
-    assert run("compat", "git:HEAD", "schemas", cwd=repo).returncode == 0
-    assert (
-        run("compat", "git:v1.0.0", "schemas", "--policy", "consumer-safe", cwd=repo).returncode
-        == 1
-    )
-    # git:REF:PATH pointing at a single schema file
-    target = next(f["file"] for f in doc["findings"] if f["status"] == "breaking")
-    single = run("compat", f"git:v1.0.0:{target}", f"git:HEAD:{target}", cwd=repo)
-    assert single.returncode == 1
-    assert "type-" in single.stdout
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["git:no-such-ref", "git:HEAD"], "git ref 'no-such-ref' not found"),
-        (["git:HEAD:nowhere", "git:HEAD"], "no 'nowhere' at git ref 'HEAD'"),
-    ],
-)
-def test_bad_git_input_exits_2(repo: Path, args: list[str], message: str) -> None:
-    result = run("compat", *args, cwd=repo)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    # the working tree folder against a ref; consumer-safe still fails on a retype
+    assert working.returncode == 0, working.stderr
+    assert safe.returncode == 1, safe.stderr
+    # git:REF:PATH naming a single schema file
+    assert single.returncode == 1, single.stderr
+    assert "type-widened" in single.stdout
+    # missing refs and paths: exit 2, one line, no traceback
+    for result, message in (
+        (missing, "git ref 'no-such-ref' not found"),
+        (nowhere, "no 'nowhere' at git ref 'HEAD'"),
+    ):
+        assert result.returncode == 2
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
 
 
 def test_bad_input_exits_2_without_traceback(tmp_path: Path, catalogs: tuple[Path, Path]) -> None:
@@ -493,14 +493,25 @@ expires = "{future}"
             ]
         )
     )
-    result = run("compat", str(old), str(new), "--waivers", str(json_waivers), "--format", "json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"rule": "nope"}]')
+    result, text, broken = run_many(
+        [
+            ["compat", str(old), str(new), "--waivers", str(json_waivers), "--format", "json"],
+            ["compat", str(old), str(new), "--waivers", str(json_waivers)],
+            ["compat", str(old), str(new), "--waivers", str(bad)],
+        ]
+    )
+    assert broken.returncode == 2
+    assert "bad.json, at /0: waiver lacks 'event'" in broken.stderr
+    assert "Traceback" not in broken.stderr
     assert result.returncode == 1
     doc = json.loads(result.stdout)
     assert [w["rule"] for w in doc["waivers"]["expired"]] == ["property-removed"]
     assert [w["rule"] for w in doc["waivers"]["stale"]] == ["const-changed"]
     statuses = {f["rule"]: f["status"] for f in doc["findings"]}
     assert statuses == {"property-removed": "breaking", "enum-value-added": "waived"}
-    text = run("compat", str(old), str(new), "--waivers", str(json_waivers))
+    assert text.returncode == 1
     assert "EXPIRED" in text.stdout
     assert "STALE" in text.stdout
 
@@ -523,15 +534,10 @@ expires = "{future}"
         ("{oops", "invalid waivers file"),
     ],
 )
-def test_bad_waivers_exit_2(tmp_path: Path, content: str, message: str) -> None:
-    old, new = _breaking_pair(tmp_path)
+def test_bad_waivers_are_refused(tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "w.json"
     bad.write_text(content)
-    result = run("compat", str(old), str(new), "--waivers", str(bad))
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    with pytest.raises(CompatibilityError):
+    with pytest.raises(CompatibilityError, match=message):
         load_waivers(bad)
 
 
@@ -541,22 +547,29 @@ def test_bad_waivers_exit_2(tmp_path: Path, content: str, message: str) -> None:
 def test_output_formats(tmp_path: Path) -> None:
     old, new = _breaking_pair(tmp_path)
     junit = tmp_path / "junit.xml"
-    assert run("compat", str(old), str(new), "--format", "junit", "-o", str(junit)).returncode == 1
+    junit_run, github_run, sarif_run, markdown_run = run_many(
+        [
+            ["compat", str(old), str(new), "--format", "junit", "-o", str(junit)],
+            ["compat", str(old), str(new), "--format", "github"],
+            ["compat", str(old), str(new), "--format", "sarif"],
+            ["compat", str(old), str(new), "--format", "markdown"],
+        ]
+    )
+    assert junit_run.returncode == 1
+    assert junit_run.stdout == ""
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None
     assert suite.get("failures") == "1"
     failure = suite.find("testcase/failure")
-    assert failure is not None and "property-removed /a" in (failure.text or "")
+    assert failure is not None
+    assert "property-removed /a" in (failure.text or "")
 
-    github = run("compat", str(old), str(new), "--format", "github").stdout.splitlines()
-    assert any(
-        line.startswith(f"::error file={new.name}") or line.startswith("::error file=")
-        for line in github
-    )
+    github = github_run.stdout.splitlines()
+    assert any(line.startswith(f"::error file={new}") for line in github)
     assert all(line.startswith("::") for line in github)
     assert any("title=property-removed demo.event/a::" in line for line in github)
 
-    sarif = json.loads(run("compat", str(old), str(new), "--format", "sarif").stdout)
+    sarif = json.loads(sarif_run.stdout)
     assert sarif["version"] == "2.1.0"
     driver = sarif["runs"][0]["tool"]["driver"]
     assert [r["id"] for r in driver["rules"]] == list(RULES)
@@ -566,7 +579,7 @@ def test_output_formats(tmp_path: Path) -> None:
         assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
         assert r["level"] == "error"
 
-    markdown = run("compat", str(old), str(new), "--format", "markdown").stdout
+    markdown = markdown_run.stdout
     assert markdown.startswith("### ❌ Schema compatibility")
     assert "| breaking | `property-removed` | `demo.event` | `/a` |" in markdown
     assert "```json" in markdown

@@ -111,8 +111,7 @@ def mutated(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
             field["type"] = [t for t in field["type"] if t != "null"] or "string"
         elif kind == "enum-add":
             values = field.get("enum") or [draw(st.sampled_from(["a", "b"]))]
-            field["enum"] = [*values, "zz"]
-            field.pop("type", None)
+            props[prop] = {"enum": [*values, "zz"]}
         elif kind == "enum-drop" and len(field.get("enum", [])) > 1:
             field["enum"] = field["enum"][:-1]
         elif kind == "max-length" and field.get("type") == "string":
@@ -189,7 +188,6 @@ def _payloads(schema: dict[str, Any], name: str) -> st.SearchStrategy[dict[str, 
     return payloads(name, contract=False, catalog=Catalog([event], CATALOG.envelope))
 
 
-@settings(max_examples=60)
 @given(data=st.data())
 def test_compatible_under_consumer_safe_means_old_accepts_new_payloads(
     data: st.DataObject,
@@ -207,7 +205,7 @@ def test_compatible_under_consumer_safe_means_old_accepts_new_payloads(
     if breaking:
         return
     judge = Draft202012Validator(old)
-    for _ in range(5):
+    for _ in range(3):
         payload = data.draw(_payloads(new, name))
         errors = [e.message for e in judge.iter_errors(payload)]
         assert not errors, (report.findings, payload, errors)
