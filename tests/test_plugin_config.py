@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCHEMAS
+from conftest import ROOT, SCHEMAS
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -187,3 +187,28 @@ def test_baseline_adds_the_compatibility_gate_item(pytester: pytest.Pytester) ->
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*breaking changes against git:HEAD*", "*ocr.job.completed*"])
+
+
+@pytest.mark.parametrize(
+    ("app", "outcome"),
+    [("examples/receiver.py:app", "passed"), ("tests/receivers/unknown_type_500.py:app", "failed")],
+    ids=["correct", "unknown-type-500"],
+)
+def test_app_setting_fuzzes_the_receiver(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, app: str, outcome: str
+) -> None:
+    monkeypatch.setenv("RECEIVER_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    pytester.makefile(
+        ".toml",
+        pyproject=(
+            "[tool.pytest.ini_options]\n"
+            f'conformance_app = "{ROOT / app}"\n'
+            'conformance_secret_env = "RECEIVER_SECRET"\n'
+            'conformance_events = "vault.upload.completed"\n'
+            'conformance_max_examples = "1"\n'
+        ),
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(**{outcome: 1})
+    if outcome == "failed":
+        result.stdout.fnmatch_lines(["*conformance-receiver*", "*FAIL 1:*"])
