@@ -70,7 +70,7 @@ DEFAULT_EXAMPLES_PER_EVENT: Final = 5
 #: Stop sending after this many requests went unanswered within the time limit.
 MAX_TIMEOUTS: Final = 3
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_UNKNOWN_TYPES = ("vault.object.append.completed", "casedev.future.event", "webhook.test")
+_UNKNOWN_TYPES = ("vault.object.snapshot.completed", "casedev.future.event", "webhook.test")
 
 
 @dataclass(frozen=True)
