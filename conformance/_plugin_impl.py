@@ -66,7 +66,6 @@ class ConformancePlugin:
         self.forced_seed = config.getoption("hypothesis_seed", None)
         self.seed = _session_seed(config, self.forced_seed)
         self.anchor = config.inipath or config.rootpath / "conformance"
-        self._collected = False
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> ConformancePlugin:
@@ -121,8 +120,7 @@ class ConformancePlugin:
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.File | None:
         """Collect the items under the ini file when pytest visits it."""
-        if self.settings.collects and not self._collected and file_path == self.anchor:
-            self._collected = True
+        if self.settings.collects and file_path == self.anchor:
             return ConformanceFile.from_parent(parent, path=file_path)
         return None
 
@@ -130,10 +128,21 @@ class ConformancePlugin:
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        """Add the items when the ini file was not visited (the usual case: testpaths)."""
-        if self.settings.collects and not self._collected:
-            self._collected = True
-            items.extend(ConformanceFile.from_parent(session, path=self.anchor).collect())
+        """Add the items when the ini file was not collected (the usual case: testpaths).
+
+        Arguments that name test ids (``path::test``) select exactly those tests, so
+        they get no conformance items unless they name them.
+        """
+        if not self.settings.collects or any(isinstance(i.parent, ConformanceFile) for i in items):
+            return
+        if any("::" in arg for arg in config.args):
+            return
+        collector = ConformanceFile.from_parent(session, path=self.anchor)
+        added = list(collector.collect())
+        # Report the collection as pytest would have, so "collected N items" counts them.
+        report = pytest.CollectReport(collector.nodeid, "passed", None, added)
+        session.ihook.pytest_collectreport(report=report)
+        items.extend(added)
 
     # -- what to collect ---------------------------------------------------------------
 

@@ -289,3 +289,33 @@ def test_fixtures_marker_and_strategies_in_hand_written_tests(pytester: pytest.P
     result.stdout.fnmatch_lines(
         ["*test_marker_parametrizes_conformance_event?vault.upload.completed? PASSED*"]
     )
+
+
+def test_items_join_a_testpaths_run_but_not_an_explicit_test_id(
+    pytester: pytest.Pytester, event_names: list[str]
+) -> None:
+    pytester.makepyfile(webhooks=CORRECT)
+    pytester.makefile(
+        ".toml",
+        pyproject=(
+            "[tool.pytest.ini_options]\n"
+            'testpaths = ["tests"]\n'
+            'conformance_handler = "webhooks:handle"\n'
+            'conformance_contract = "off"\n'
+        ),
+    )
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_mine.py").write_text("def test_mine():\n    pass\n")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(
+        [
+            "tests/test_mine.py::test_mine",
+            "pyproject.toml::conformance[*",
+            f"{1 + len(event_names)} tests collected*",
+        ]
+    )
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--collect-only", "-q", "tests/test_mine.py::test_mine"
+    )
+    assert "conformance[" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["1 test collected*"])
