@@ -242,18 +242,13 @@ class DeliveryValidator:
                 result.unknown[key] = len(group)
         if not failing and not misc:
             return result
-        if misc:  # odd items (not objects, no type): walk the whole batch in order
-            suspects: list[tuple[int, Any]] = [
-                (index, delivery)
-                for index, delivery in enumerate(deliveries)
-                if (key := _type_key(delivery)) is _MISC or key in failing
-            ]
-        else:  # deliveries are distinct dicts: find the failing ones by identity
-            position = dict(zip(map(id, deliveries), range(len(deliveries)), strict=True))
-            suspects = sorted(
-                ((position[id(d)], d) for group in failing.values() for d in group),
-                key=itemgetter(0),
-            )
+        # Rare path (a batch with problems): walk it in order, looking closer only at
+        # deliveries of the failing types and at odd items without a usable type.
+        suspects = [
+            (index, delivery)
+            for index, delivery in enumerate(deliveries)
+            if (key := _type_key(delivery)) is _MISC or key in failing
+        ]
         for index, delivery in suspects:
             outcome = self.outcome(delivery)
             if outcome == "invalid":
