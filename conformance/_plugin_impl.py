@@ -138,9 +138,9 @@ class ConformancePlugin:
         if any("::" in arg for arg in config.args):
             return
         collector = ConformanceFile.from_parent(session, path=self.anchor)
-        added = list(collector.collect())
+        added = [item for item in collector.collect() if isinstance(item, pytest.Item)]
         # Report the collection as pytest would have, so "collected N items" counts them.
-        report = pytest.CollectReport(collector.nodeid, "passed", None, added)
+        report = pytest.CollectReport(collector.nodeid, "passed", None, [*added])
         session.ihook.pytest_collectreport(report=report)
         items.extend(added)
 
