@@ -1,6 +1,15 @@
-"""Contract tests, fuzzing and a compatibility gate for Case.dev webhook events."""
+"""Contract tests, fuzzing and a compatibility gate for Case.dev webhook events.
 
-from ._catalog import Catalog, Event, load_catalog
+Public names are re-exported here; everything else lives in private modules. Only the
+exception tree is imported eagerly: the rest loads on first attribute access, so that
+``import conformance`` (done by the pytest plugin and the CLI) stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._errors import (
     CatalogError,
     CompatibilityError,
@@ -15,22 +24,91 @@ from ._errors import (
     WebhookVerificationError,
 )
 
+if TYPE_CHECKING:
+    from ._catalog import Catalog, Event, load_catalog
+    from ._compat import (
+        CompatReport,
+        Finding,
+        Rule,
+        Side,
+        Waiver,
+        Witness,
+        check_compatibility,
+        load_side,
+        load_waivers,
+    )
+    from ._fuzz import FuzzReport, fuzz
+    from ._receiver import fuzz_receiver
+    from ._validate import DeliveryValidator, validate
+    from ._webhook import Webhook
+
 __version__ = "0.1.0"
+
+#: public name -> the private module that defines it, imported on first use.
+_LAZY: dict[str, str] = {
+    "Catalog": "._catalog",
+    "CompatReport": "._compat",
+    "DeliveryValidator": "._validate",
+    "Event": "._catalog",
+    "Finding": "._compat",
+    "FuzzReport": "._fuzz",
+    "Rule": "._compat",
+    "Side": "._compat",
+    "Waiver": "._compat",
+    "Webhook": "._webhook",
+    "Witness": "._compat",
+    "check_compatibility": "._compat",
+    "fuzz": "._fuzz",
+    "fuzz_receiver": "._receiver",
+    "load_catalog": "._catalog",
+    "load_side": "._compat",
+    "load_waivers": "._compat",
+    "validate": "._validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Catalog",
     "CatalogError",
+    "CompatReport",
     "CompatibilityError",
     "ConformanceError",
+    "DeliveryValidator",
     "Event",
+    "Finding",
     "FuzzError",
+    "FuzzReport",
     "GenerationError",
     "InputError",
+    "Rule",
     "SchemaError",
+    "Side",
     "UnknownEventError",
     "UsageError",
     "ValidationError",
+    "Waiver",
+    "Webhook",
     "WebhookVerificationError",
+    "Witness",
     "__version__",
+    "check_compatibility",
+    "fuzz",
+    "fuzz_receiver",
     "load_catalog",
+    "load_side",
+    "load_waivers",
+    "validate",
 ]
