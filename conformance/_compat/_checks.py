@@ -168,6 +168,8 @@ def pair_facets(
 
     Returns the pairs, the new variants left over and the old variants left over.
     """
+    if len(old) == 1 and len(new) == 1:
+        return [(old[0], new[0])], [], []
     pairs: list[tuple[Facet, Facet]] = []
     left_old = list(old)
     left_new: list[Facet] = []
