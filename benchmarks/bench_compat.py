@@ -226,7 +226,7 @@ def main() -> None:
         if (d / "old.json").exists()
     ]
     ours = []
-    for name, old_path, new_path in pairs:
+    for _name, old_path, new_path in pairs:
         t, report = best(
             args.repeat,
             lambda o=old_path, n=new_path: check_compatibility(
