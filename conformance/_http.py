@@ -10,6 +10,7 @@ an exception escaping the app becomes a 500, as under a real server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import inspect
 import io
@@ -27,6 +28,8 @@ from urllib.parse import unquote, urlsplit
 from ._errors import InputError, UsageError
 
 AppKind = Literal["wsgi", "asgi"]
+#: Seconds an ASGI app's lifespan startup or shutdown may take.
+LIFESPAN_TIMEOUT = 10.0
 Headers = tuple[tuple[str, str], ...]
 
 
@@ -256,6 +259,13 @@ class ASGITransport:
     description: str = "ASGI app"
     _loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
+    _state: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lifespan: asyncio.Queue[dict[str, Any]] | None = field(default=None, repr=False)
+    _lifespan_sent: asyncio.Queue[dict[str, Any]] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        """Start the loop thread and run the app's lifespan startup, if it has one."""
+        self._ensure_loop()
 
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
         if self._thread is None:
@@ -263,7 +273,47 @@ class ASGITransport:
                 target=self._loop.run_forever, daemon=True, name="conformance-asgi"
             )
             self._thread.start()
+            # Like uvicorn's lifespan="auto": run startup if the app speaks the protocol.
+            future = asyncio.run_coroutine_threadsafe(self._startup(), self._loop)
+            failure = future.result(LIFESPAN_TIMEOUT + 1)
+            if failure is not None:
+                raise UsageError(f"the ASGI app's lifespan startup failed: {failure}")
         return self._loop
+
+    async def _startup(self) -> str | None:
+        """Send ``lifespan.startup``; None when done or when the app has no lifespan."""
+        incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        await incoming.put({"type": "lifespan.startup"})
+        scope = {
+            "type": "lifespan",
+            "asgi": {"version": "3.0", "spec_version": "2.0"},
+            "state": self._state,
+        }
+        app = asyncio.ensure_future(self.app(scope, incoming.get, outgoing.put))
+        answer = asyncio.ensure_future(outgoing.get())
+        done, _ = await asyncio.wait(
+            {app, answer}, timeout=LIFESPAN_TIMEOUT, return_when="FIRST_COMPLETED"
+        )
+        if answer not in done:
+            answer.cancel()
+            if app in done and not app.cancelled():
+                app.exception()  # an app without lifespan support raises or returns: fine
+            else:
+                app.cancel()
+            return None
+        message = answer.result()
+        if message.get("type") == "lifespan.startup.failed":
+            return str(message.get("message") or "no message")
+        self._lifespan, self._lifespan_sent = incoming, outgoing
+        return None
+
+    async def _shutdown(self) -> None:
+        if self._lifespan is None or self._lifespan_sent is None:
+            return
+        await self._lifespan.put({"type": "lifespan.shutdown"})
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._lifespan_sent.get(), LIFESPAN_TIMEOUT)
 
     async def _call(self, request: HttpRequest) -> tuple[int, Headers, bytes]:
         path, _, query = request.path.partition("?")
@@ -282,7 +332,7 @@ class ASGITransport:
             ],
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
-            "state": {},
+            "state": dict(self._state),
         }
         done = asyncio.Event()
         sent_body = False
@@ -362,6 +412,7 @@ class ASGITransport:
             return
 
         async def shutdown() -> None:
+            await self._shutdown()
             pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in pending:
                 task.cancel()

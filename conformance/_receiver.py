@@ -42,6 +42,7 @@ from ._catalog import Catalog, load_catalog
 from ._errors import FuzzError, UsageError
 from ._http import (
     AppKind,
+    ASGITransport,
     HttpRequest,
     HttpResponse,
     Transport,
@@ -654,6 +655,8 @@ def fuzz_receiver(
     report = ReceiverReport(target=transport.description, seed=chosen_seed)
     run = _Run(transport, webhook, key, path, host, float(time_limit), rng, report, others)
     try:
+        if isinstance(transport, ASGITransport):
+            transport.start()  # lifespan startup; a failure is a usage error, before any request
         _drive(run, selected, max_examples, chosen_seed)
     finally:
         transport.close()

@@ -137,3 +137,36 @@ def test_request_roundtrips_through_its_http_form() -> None:
     from conformance._http import parse_request
 
     assert parse_request(request.to_bytes()) == request
+
+
+def lifespan_app(fail: bool) -> Any:
+    """An ASGI app that needs its lifespan startup to have run (like FastAPI with a DB)."""
+    inner = load_object(f"{EXAMPLE}:asgi_app")
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    scope["state"]["ready"] = True
+                    kind = "failed" if fail else "complete"
+                    await send({"type": f"lifespan.startup.{kind}", "message": "no database"})
+                else:
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        assert scope["state"].get("ready"), "startup did not run"
+        await inner(scope, receive, send)
+
+    return app
+
+
+def test_asgi_lifespan_startup_runs_before_the_deliveries() -> None:
+    report = fuzz_receiver(
+        lifespan_app(fail=False), secret=load_object(f"{EXAMPLE}:SECRET"), events=EVENTS
+    )
+    assert report.ok, report.format()
+
+
+def test_asgi_lifespan_startup_failure_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="no database"):
+        fuzz_receiver(lifespan_app(fail=True), secret=SECRET, events=EVENTS)
