@@ -282,8 +282,7 @@ def test_validate_json_array_object_and_stdin(tmp_path: Path) -> None:
     summary = records.pop()["summary"]
     assert summary["valid"] + summary["invalid"] == 13
     expected_lines = [
-        i + 2 + sum(len(json.dumps(d, indent=2).splitlines()) for d in deliveries[:i])
-        for i in range(6)
+        2 + sum(len(json.dumps(d, indent=2).splitlines()) for d in deliveries[:i]) for i in range(6)
     ]
     by_file: dict[str, list[int]] = {}
     for record in records:
