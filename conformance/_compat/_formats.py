@@ -70,7 +70,7 @@ def render_text(report: CompatReport, *, color: bool = False) -> str:
     for f in report.findings:
         style = _STYLE[f.status]
         where = f.event + (f"  {f.pointer}" if f.pointer else "")
-        against = f"  [against {escape(f.against)}]" if f.against else ""
+        against = escape(f"  [against {f.against}]") if f.against else ""
         console.print(
             f"[{style}]{f.status.upper():8}[/] [bold]{escape(f.rule)}[/]  {escape(where)}{against}"
         )
