@@ -13,7 +13,7 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
