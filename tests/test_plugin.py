@@ -91,76 +91,65 @@ def test_correct_handler_passes_one_item_per_event_and_contract_case(
     assert names == sorted(n.split("::")[1] for n in outcomes)
 
 
-@pytest.fixture(scope="module")
-def buggy_results(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> dict[str, tuple[int, dict[str, str], str, Path]]:
-    """The buggy consumer run twice, plainly and with ``-n 2`` (shared: runs are slow)."""
-    results = {}
-    for label, extra in (("plain", []), ("xdist", ["-n", "2"])):
-        root = tmp_path_factory.mktemp(f"buggy-{label}")
-        (root / "webhooks.py").write_text(BUGGY, encoding="utf-8")
-        (root / "pyproject.toml").write_text(
-            "[tool.pytest.ini_options]\n"
-            'conformance_handler = "webhooks:handle"\n'
-            'conformance_max_examples = "10"\n'
-            'conformance_contract = "false"\n',
-            encoding="utf-8",
-        )
-        run = subprocess.run(
-            [sys.executable, "-m", "pytest", *FAST, "-rA", *extra],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        results[label] = (run.returncode, outcomes_by_id(run.stdout), run.stdout, root)
-    return results
+def run_buggy(root: Path, *extra: str) -> tuple[int, dict[str, str], str]:
+    """Run the buggy consumer (schema-only: contract cases would also meet the bug)."""
+    (root / "webhooks.py").write_text(BUGGY, encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\n"
+        'conformance_handler = "webhooks:handle"\n'
+        'conformance_max_examples = "10"\n'
+        'conformance_contract = "false"\n',
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", *FAST, "-rA", *extra],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return run.returncode, outcomes_by_id(run.stdout), run.stdout
 
 
-def test_buggy_handler_fails_on_exactly_the_broken_event(
-    buggy_results: dict[str, tuple[int, dict[str, str], str, Path]], event_names: list[str]
+# One test, not three sharing a fixture: under xdist a shared module fixture would run
+# once per worker, and these sessions are the slowest part of this file.
+def test_buggy_handler_fails_on_exactly_the_broken_event_with_and_without_xdist(
+    tmp_path: Path, event_names: list[str]
 ) -> None:
-    code, outcomes, stdout, _ = buggy_results["plain"]
+    (tmp_path / "plain").mkdir()
+    code, outcomes, stdout = run_buggy(tmp_path / "plain")
     assert code == 1, stdout
     failed = sorted(n for n, outcome in outcomes.items() if outcome != "PASSED")
     assert failed == ["pyproject.toml::conformance[ocr.job.created]"]
     assert len(outcomes) == len(event_names)  # contract cases switched off by the ini
 
-
-def test_failure_shows_the_minimal_delivery_and_how_to_replay_it(
-    buggy_results: dict[str, tuple[int, dict[str, str], str, Path]],
-) -> None:
-    _, _, stdout, root = buggy_results["plain"]
+    # The failure shows the minimal delivery and a replay command that reproduces it.
     assert "KeyError: 'pageCount'" in stdout
     assert "Minimal failing delivery:" in stdout
     replay = re.search(r"casedev-conformance replay (\S+) --target (\S+)", stdout)
     assert replay is not None, stdout
-    record = json.loads((root / replay.group(1)).read_text(encoding="utf-8"))
+    saved, target = replay.groups()
+    assert target == "webhooks:handle"
+    record = json.loads((tmp_path / "plain" / saved).read_text(encoding="utf-8"))
     (delivery,) = record["deliveries"]
     assert delivery["type"] == "ocr.job.created"
     assert "pageCount" not in delivery["data"]  # minimal: lacks exactly the field it needs
-    assert replay.group(2) == "webhooks:handle"
     rerun = subprocess.run(
-        [sys.executable, "-m", "conformance", "replay", *replay.group(1, 2)[:1], "--target",
-         replay.group(2)],
-        cwd=root,
+        [sys.executable, "-m", "conformance", "replay", saved, "--target", target],
+        cwd=tmp_path / "plain",
         capture_output=True,
         text=True,
         check=False,
-    )  # fmt: skip
+    )
     assert rerun.returncode == 1, rerun.stderr
     assert "pageCount" in rerun.stdout + rerun.stderr
 
-
-def test_xdist_gives_the_same_result(
-    buggy_results: dict[str, tuple[int, dict[str, str], str, Path]],
-) -> None:
-    plain_code, plain, _, _ = buggy_results["plain"]
-    code, outcomes, stdout, _ = buggy_results["xdist"]
-    assert "2 workers" in stdout
-    assert code == plain_code
-    assert outcomes == plain
+    # The same under xdist: identical collection on both workers, the same outcomes.
+    (tmp_path / "xdist").mkdir()
+    xdist_code, xdist_outcomes, xdist_stdout = run_buggy(tmp_path / "xdist", "-n", "2")
+    assert "2 workers" in xdist_stdout
+    assert xdist_code == code
+    assert xdist_outcomes == outcomes
 
 
 @pytest.mark.parametrize(
