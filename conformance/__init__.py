@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     )
     from ._fuzz import FuzzReport, fuzz
     from ._receiver import fuzz_receiver
+    from ._report import ReleaseReport, history_report, release_report
     from ._validate import DeliveryValidator, validate
     from ._webhook import Webhook
 
@@ -53,6 +54,7 @@ _LAZY: dict[str, str] = {
     "Finding": "._compat",
     "FuzzReport": "._fuzz",
     "Rule": "._compat",
+    "ReleaseReport": "._report",
     "Side": "._compat",
     "Waiver": "._compat",
     "Webhook": "._webhook",
@@ -60,9 +62,11 @@ _LAZY: dict[str, str] = {
     "check_compatibility": "._compat",
     "fuzz": "._fuzz",
     "fuzz_receiver": "._receiver",
+    "history_report": "._report",
     "load_catalog": "._catalog",
     "load_side": "._compat",
     "load_waivers": "._compat",
+    "release_report": "._report",
     "validate": "._validate",
 }
 
@@ -93,6 +97,7 @@ __all__ = [
     "FuzzReport",
     "GenerationError",
     "InputError",
+    "ReleaseReport",
     "Rule",
     "SchemaError",
     "Side",
@@ -107,8 +112,10 @@ __all__ = [
     "check_compatibility",
     "fuzz",
     "fuzz_receiver",
+    "history_report",
     "load_catalog",
     "load_side",
     "load_waivers",
+    "release_report",
     "validate",
 ]

@@ -20,7 +20,13 @@ from .._errors import ConformanceError
 #: subcommand name -> "module:attribute" (relative to this package), loaded lazily.
 COMMANDS: dict[str, str] = {
     "catalog": "._catalog_cmd:catalog",
+    "compat": "._compat_cmd:compat",
+    "export": "._export_cmd:export",
+    "fuzz": "._fuzz_cmd:fuzz",
     "list": "._catalog_cmd:list_events",
+    "replay": "._fuzz_cmd:replay",
+    "report": "._report_cmd:report",
+    "send": "._send_cmd:send",
     "validate": "._validate_cmd:validate",
 }
 
