@@ -56,7 +56,7 @@ class ConformanceConfig:
                 )
             if _is_unset(raw):
                 continue
-            changes[name] = _PARSERS[name](raw, f"{_label(name, source)}")
+            changes[name] = _PARSERS[name](raw, f"{name} (from {source})")
         return dataclasses.replace(self, **changes) if changes else self
 
 
@@ -112,10 +112,6 @@ def marker_layer(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, 
 
 def _is_unset(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str | list | tuple) and not raw)
-
-
-def _label(name: str, source: str) -> str:
-    return f"{name} (from {source})"
 
 
 def _text(raw: Any, where: str) -> str:
