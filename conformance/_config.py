@@ -46,17 +46,21 @@ class ConformanceConfig:
         return bool(self.handler or self.app or self.baseline)
 
     def merged(self, layer: Mapping[str, Any], *, source: str) -> ConformanceConfig:
-        """A copy with the set values of ``layer`` (from ``source``) applied on top."""
+        """A copy with the set values of ``layer`` (from ``source``) applied on top.
+
+        ``source`` names where the layer came from, for error messages; ``{name}`` and
+        ``{NAME}`` in it stand for the setting's name (``--conformance-{name}``).
+        """
         changes: dict[str, Any] = {}
         for name, raw in layer.items():
             if name not in FIELDS:
                 raise UsageError(
-                    f"unknown conformance setting {name!r} in {source}; "
+                    f"unknown conformance setting {name!r} in {_where(source, '')}; "
                     f"known settings: {', '.join(FIELDS)}"
                 )
             if _is_unset(raw):
                 continue
-            changes[name] = _PARSERS[name](raw, f"{name} (from {source})")
+            changes[name] = _PARSERS[name](raw, _where(source, name))
         return dataclasses.replace(self, **changes) if changes else self
 
 
@@ -108,6 +112,14 @@ def marker_layer(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, 
                 f"conformance marker: unknown argument {key!r}; use {', '.join(sorted(allowed))}"
             )
     return layer
+
+
+def _where(source: str, name: str) -> str:
+    if "{name}" in source or "{NAME}" in source:
+        dashed = name.replace("_", "-")
+        text = source.replace("{name}", dashed if "--" in source else name)
+        return text.replace("{NAME}", name.upper()).strip()
+    return f"{name} (from {source})" if name else source
 
 
 def _is_unset(raw: Any) -> bool:

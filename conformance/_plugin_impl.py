@@ -173,16 +173,16 @@ def settings_from_pytest(config: pytest.Config) -> ConformanceConfig:
     return resolve(
         [
             (
-                "pyproject.toml [tool.conformance]",
+                "pyproject.toml [tool.conformance] {name}",
                 pyproject_table(config.rootpath / "pyproject.toml"),
             ),
             (
-                f"{ini_name} conformance_<name> setting",
+                f"{ini_name} conformance_{{name}}",
                 {name: config.getini("conformance_" + name) for name in SETTINGS},
             ),
-            ("environment CONFORMANCE_<NAME>", environment_layer(os.environ)),
+            ("environment variable CONFORMANCE_{NAME}", environment_layer(os.environ)),
             (
-                "command line --conformance-<name>",
+                "--conformance-{name}",
                 {name: config.getoption("conformance_" + name) for name in SETTINGS},
             ),
         ]
