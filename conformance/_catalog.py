@@ -303,6 +303,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def _load_folder(root: Path) -> Catalog:
+    root = root.resolve()  # file URIs (the $ref base of schemas without $id) need absolute paths
     if not root.is_dir():
         raise CatalogError("not a catalog folder (expected stable/ and beta/ inside)", file=root)
     events: list[Event] = []

@@ -17,6 +17,7 @@ line) raises ``InputError`` naming the file and line.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -95,8 +96,8 @@ def _jsonl_batch(body: bytes, first_line: int, file: str) -> Batch | None:
     return Batch(file, items, lines.__getitem__) if items else None
 
 
-def _read_jsonl(stream: IO[bytes], data: bytes, file: str) -> Iterator[Batch]:
-    line = 1
+def _read_jsonl(stream: IO[bytes], data: bytes, file: str, first_line: int = 1) -> Iterator[Batch]:
+    line = first_line
     eof = False
     while not eof:
         cut = data.rfind(b"\n")
@@ -270,6 +271,39 @@ def _batches(stream: IO[bytes], file: str) -> Iterator[Batch]:
                 yield from _read_document(stream, data, file, data.count(b"\n", 0, start) + 1)
                 return
     yield from _read_jsonl(stream, data, file)
+
+
+def sniff(head: bytes) -> str:
+    """``"jsonl"``, ``"array"``, ``"document"`` or ``"empty"``: how to read a file that
+    starts with ``head`` (at least one block, unless the file is shorter)."""
+    data = head.removeprefix(_BOM)
+    stripped = data.lstrip(_WHITESPACE)
+    if not stripped:
+        return "empty"
+    if stripped.startswith(b"["):
+        return "array"
+    if stripped.startswith(b"{"):
+        newline = data.find(b"\n", len(data) - len(stripped))
+        if newline >= 0:
+            try:
+                orjson.loads(data[:newline])
+            except orjson.JSONDecodeError:
+                return "document"
+    return "jsonl"
+
+
+def read_jsonl_range(path: str, start: int, end: int, first_line: int) -> Iterator[Batch]:
+    """Batches from bytes ``start:end`` of a JSON Lines file (``start`` at a line start,
+    ``first_line`` its line number): the unit of work of a parallel scan."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(start)
+            data = stream.read(end - start)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    if start == 0:
+        data = data.removeprefix(_BOM)
+    yield from _read_jsonl(io.BytesIO(data), b"", path, first_line)
 
 
 def read_deliveries(path: str) -> Iterator[Batch]:

@@ -40,6 +40,14 @@ def _event_uri(name: str) -> str:
     return f"urn:casedev-conformance:event:{name}"
 
 
+def _has_ref(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$ref" in node or "$dynamicRef" in node or any(map(_has_ref, node.values()))
+    if isinstance(node, list):
+        return any(map(_has_ref, node))
+    return False
+
+
 def event_label(delivery: Any) -> str:
     """The event name to report a delivery under: its ``type`` if that is a string."""
     if isinstance(delivery, dict):
@@ -130,8 +138,23 @@ class DeliveryValidator:
             registry=self._registry,
         )
 
-    @staticmethod
-    def _delivery_schema(name: str) -> dict[str, Any]:
+    def _delivery_schema(self, name: str) -> dict[str, Any]:
+        """Envelope and payload as one schema.
+
+        Inlined (one flat schema, measurably faster to evaluate) when neither uses
+        ``$ref``; otherwise both are referenced through the registry.
+        """
+        envelope, payload = self.catalog.envelope, self.catalog[name].schema
+        properties = envelope.get("properties")
+        if not _has_ref(envelope) and not _has_ref(payload) and isinstance(properties, dict):
+            inline = {k: v for k, v in payload.items() if k not in ("$schema", "$id")}
+            return {
+                **{k: v for k, v in envelope.items() if k not in ("$schema", "$id")},
+                "properties": {
+                    **properties,
+                    "data": {"allOf": [properties.get("data", {}), inline]},
+                },
+            }
         return {
             "allOf": [{"$ref": _ENVELOPE_URI}],
             "properties": {"data": {"$ref": _event_uri(name)}},

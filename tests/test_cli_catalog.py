@@ -360,3 +360,21 @@ def test_empty_input_is_fine(tmp_path: Path) -> None:
     proc = run("validate", path)
     assert proc.returncode == 0
     assert "0 deliveries" in proc.stdout
+
+
+def test_parallel_scan_gives_the_same_report_as_a_sequential_one(tmp_path: Path) -> None:
+    """Several byte ranges, problems spread over them: same lines, same order, same sums."""
+    deliveries = _deliveries() * 4  # ~2,900 lines, ~1 MB: several 64 KB ranges
+    path = _jsonl(tmp_path / "big.jsonl", deliveries)
+    sequential = run("validate", "--jobs", "1", path)
+    parallel = run("validate", "--jobs", "2", path)
+    assert sequential.returncode == parallel.returncode == 1
+    assert parallel.stdout == sequential.stdout
+    assert f"{len(deliveries)} deliveries" in parallel.stdout
+
+
+def test_parallel_scan_names_the_absolute_line_of_bad_input(tmp_path: Path) -> None:
+    good = _good_lines(100)
+    path = tmp_path / "late.jsonl"
+    path.write_bytes(good * 20 + b'{"id": "evt_\n' + good)
+    assert_one_line_error(run("validate", "--jobs", "2", path), str(path), "line 2001", "truncated")

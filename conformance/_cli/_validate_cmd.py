@@ -8,54 +8,38 @@ from __future__ import annotations
 
 import gc
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import click
 import orjson
 
 from .._catalog import load_catalog
-from .._deliveries import read_deliveries
-from .._errors import InputError, ValidationError
-from .._validate import DeliveryValidator, event_label
+from .._errors import InputError
+from .._scan import Problem, Tally, scan
+from .._validate import DeliveryValidator
 from . import EXIT_FOUND, EXIT_OK
 
 
-@dataclass
-class Tally:
-    """Per-event counts over every file."""
-
-    valid: dict[str, int] = field(default_factory=dict)
-    invalid: dict[str, int] = field(default_factory=dict)
-    unknown: dict[str, int] = field(default_factory=dict)
-
-    def add(self, counts: dict[str, int], into: dict[str, int]) -> None:
-        for name, count in counts.items():
-            into[name] = into.get(name, 0) + count
-
-    def total(self, counts: dict[str, int]) -> int:
-        return sum(counts.values())
+def _text_problem(out: IO[str], problem: Problem) -> None:
+    event = problem.event or "?"
+    for pointer, reason in problem.errors:
+        out.write(f"{problem.file}:{problem.line}: {event}: {pointer or '/'}: {reason}\n")
 
 
-def _text_problem(out: IO[str], file: str, line: int, error: ValidationError) -> None:
-    event = error.event or "?"
-    for problem in error.errors or (error,):
-        pointer = problem.pointer or "/"
-        out.write(f"{file}:{line}: {event}: {pointer}: {problem.reason}\n")
-
-
-def _json_problem(out: IO[str], file: str, line: int, error: ValidationError, item: Any) -> None:
+def _json_problem(out: IO[str], problem: Problem) -> None:
     record = {
-        "file": file,
-        "line": line,
-        "event": error.event,
-        "id": item.get("id") if isinstance(item, dict) else None,
-        "errors": [
-            {"pointer": p.pointer or "", "message": p.reason} for p in (error.errors or (error,))
-        ],
+        "file": problem.file,
+        "line": problem.line,
+        "event": problem.event,
+        "id": problem.id,
+        "errors": [{"pointer": p, "message": m} for p, m in problem.errors],
     }
     out.write(orjson.dumps(record, default=str).decode() + "\n")
+
+
+def _total(counts: dict[str, int]) -> int:
+    return sum(counts.values())
 
 
 def _summary_text(out: IO[str], tally: Tally) -> None:
@@ -70,7 +54,7 @@ def _summary_text(out: IO[str], tally: Tally) -> None:
         out.write("\nunknown event types (not in the catalog; not validated, not invalid):\n")
         for name in sorted(tally.unknown):
             out.write(f"  {name:<{width - 2}}  {tally.unknown[name]:>8}\n")
-    valid, invalid, unknown = (tally.total(c) for c in (tally.valid, tally.invalid, tally.unknown))
+    valid, invalid, unknown = (_total(c) for c in (tally.valid, tally.invalid, tally.unknown))
     out.write(
         f"\n{valid + invalid + unknown} deliveries: {valid} valid, {invalid} invalid, "
         f"{unknown} of unknown event types\n"
@@ -94,7 +78,14 @@ def _summary_text(out: IO[str], tally: Tally) -> None:
     show_default=True,
     help="json: one JSON object per invalid delivery, then one summary object.",
 )
-def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes for large JSON Lines files (0: choose, 1: none).",
+)
+def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int) -> None:
     """Validate deliveries in FILES (JSON, a JSON array, or JSON Lines; '-' for stdin).
 
     Prints every invalid delivery (file:line, event, JSON pointer, reason) and a
@@ -107,33 +98,22 @@ def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str) -> None
             raise InputError(f"cannot read: {reason}", file=name)
     if files.count("-") > 1:
         raise InputError("standard input ('-') given more than once")
-    # Batches hold thousands of fresh dicts and make no reference cycles: without this
+    # Batches hold hundreds of fresh dicts and make no reference cycles: without this
     # the cyclic collector would scan them over and over for nothing.
     gc.disable()
     validator = DeliveryValidator(load_catalog(catalog_dir))
     out = sys.stdout
     tally = Tally()
-    for name in files:
-        for batch in read_deliveries(name):
-            result = validator.check_batch(batch.items)
-            tally.add(result.valid, tally.valid)
-            tally.add(result.unknown, tally.unknown)
-            for index, error in result.invalid:
-                item = batch.items[index]
-                label = event_label(item)
-                tally.invalid[label] = tally.invalid.get(label, 0) + 1
-                line = batch.line_of(index)
-                if fmt == "json":
-                    _json_problem(out, batch.file, line, error, item)
-                else:
-                    _text_problem(out, batch.file, line, error)
-    invalid = tally.total(tally.invalid)
+    show = _json_problem if fmt == "json" else _text_problem
+    for problem in scan(validator, files, tally, jobs=jobs):
+        show(out, problem)
+    invalid = _total(tally.invalid)
     if fmt == "json":
         summary = {
             "summary": {
-                "valid": tally.total(tally.valid),
+                "valid": _total(tally.valid),
                 "invalid": invalid,
-                "unknown": tally.total(tally.unknown),
+                "unknown": _total(tally.unknown),
                 "events": {
                     n: {"valid": tally.valid.get(n, 0), "invalid": tally.invalid.get(n, 0)}
                     for n in sorted(set(tally.valid) | set(tally.invalid))

@@ -1,0 +1,170 @@
+"""Scan files of captured deliveries with a DeliveryValidator, in order, in parallel
+where that pays.
+
+A large JSON Lines file (16 MB or more, or any size with an explicit ``jobs``) is cut
+at line boundaries into ranges whose starting line numbers are counted up front; forked
+workers validate ranges and send back only counts and problems; the parent yields the
+problems in file order, so the output is identical to a sequential scan. Everything
+else (stdin, JSON arrays, single documents, small files, platforms without ``fork``)
+is scanned sequentially. Memory stays bounded: at most ``2 * jobs`` ranges are in
+flight.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._deliveries import Batch, read_deliveries, read_jsonl_range, sniff
+from ._validate import DeliveryValidator, event_label
+
+PARALLEL_MIN_BYTES = 16 << 20
+_MIN_RANGE = 1 << 16
+_MAX_JOBS = 8
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid delivery: where it is, its event and id, and every (pointer, reason)."""
+
+    file: str
+    line: int
+    event: str | None
+    id: Any
+    errors: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class Tally:
+    """Deliveries counted per event type: valid, invalid, and of unknown types."""
+
+    valid: dict[str, int] = field(default_factory=dict)
+    invalid: dict[str, int] = field(default_factory=dict)
+    unknown: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: Tally) -> None:
+        for mine, theirs in (
+            (self.valid, other.valid),
+            (self.invalid, other.invalid),
+            (self.unknown, other.unknown),
+        ):
+            for name, count in theirs.items():
+                mine[name] = mine.get(name, 0) + count
+
+
+def check_batches(
+    validator: DeliveryValidator, batches: Iterable[Batch], tally: Tally
+) -> Iterator[Problem]:
+    """Validate ``batches``, counting into ``tally`` and yielding each invalid delivery."""
+    for batch in batches:
+        result = validator.check_batch(batch.items)
+        for counts, into in ((result.valid, tally.valid), (result.unknown, tally.unknown)):
+            for name, count in counts.items():
+                into[name] = into.get(name, 0) + count
+        for index, error in result.invalid:
+            item = batch.items[index]
+            label = event_label(item)
+            tally.invalid[label] = tally.invalid.get(label, 0) + 1
+            yield Problem(
+                file=batch.file,
+                line=batch.line_of(index),
+                event=error.event,
+                id=item.get("id") if isinstance(item, dict) else None,
+                errors=tuple((e.pointer or "", e.reason) for e in (error.errors or (error,))),
+            )
+
+
+def plan_ranges(path: str, size: int) -> list[tuple[int, int, int]]:
+    """``(start, end, first_line)`` ranges of about ``size`` bytes, cut after newlines."""
+    ranges: list[tuple[int, int, int]] = []
+    start = position = 0
+    line = 1
+    newlines = 0  # newlines between start and position
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            block_start, position = position, position + len(block)
+            cut = block.rfind(b"\n") if position - start >= size else -1
+            if cut < 0:
+                newlines += block.count(b"\n")
+                continue
+            end = block_start + cut + 1
+            ranges.append((start, end, line))
+            line += newlines + block.count(b"\n", 0, cut + 1)
+            newlines = block.count(b"\n", cut + 1)
+            start = end
+    if start < position:
+        ranges.append((start, position, line))
+    return ranges
+
+
+_WORKER: DeliveryValidator | None = None  # set in the parent, inherited by forked workers
+
+
+def _scan_range(path: str, start: int, end: int, first_line: int) -> tuple[Tally, list[Problem]]:
+    assert _WORKER is not None
+    tally = Tally()
+    problems = list(check_batches(_WORKER, read_jsonl_range(path, start, end, first_line), tally))
+    return tally, problems
+
+
+def _jobs_for(path: str, jobs: int) -> int:
+    """How many workers to use for ``path`` (1 = sequential)."""
+    if path == "-" or jobs == 1 or sys.platform != "linux":
+        return 1
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as stream:
+            kind = sniff(stream.read(1 << 16))
+    except OSError:
+        return 1  # let the sequential reader report it
+    if kind != "jsonl":
+        return 1
+    if jobs > 1:
+        return min(jobs, _MAX_JOBS)
+    cpus = len(os.sched_getaffinity(0))
+    return min(cpus, _MAX_JOBS) if size >= PARALLEL_MIN_BYTES and cpus > 1 else 1
+
+
+def _scan_parallel(
+    validator: DeliveryValidator, path: str, jobs: int, tally: Tally
+) -> Iterator[Problem]:
+    import multiprocessing
+
+    global _WORKER  # noqa: PLW0603 - handed to forked workers, which inherit it
+    size = os.path.getsize(path)
+    ranges = iter(plan_ranges(path, max(_MIN_RANGE, size // (jobs * 8))))
+    _WORKER = validator
+    sys.stdout.flush()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        pending = deque(
+            pool.apply_async(_scan_range, (path, *r))
+            for _, r in zip(range(2 * jobs), ranges, strict=False)
+        )
+        while pending:
+            part, problems = pending.popleft().get()
+            following = next(ranges, None)
+            if following is not None:
+                pending.append(pool.apply_async(_scan_range, (path, *following)))
+            tally.merge(part)
+            yield from problems
+
+
+def scan(
+    validator: DeliveryValidator, files: Iterable[str], tally: Tally, *, jobs: int = 0
+) -> Iterator[Problem]:
+    """Every invalid delivery in ``files`` in file order; counts go into ``tally``.
+
+    ``jobs``: 0 chooses (parallel for large JSON Lines files on Linux), 1 is
+    sequential, more sets the number of worker processes.
+    """
+    for path in files:
+        workers = _jobs_for(path, jobs)
+        if workers > 1:
+            yield from _scan_parallel(validator, path, workers, tally)
+        else:
+            yield from check_batches(validator, read_deliveries(path), tally)
