@@ -22,12 +22,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._catalog import Catalog
 from ._errors import ConformanceError, FuzzError, InputError, UsageError
 from ._handler import DEFAULT_DEADLINE, Frame, HandlerFailure, check_handler, describe_exception
-from ._scenarios import FuzzCase, build_cases
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -45,11 +44,29 @@ __all__ = [
     "save_failure",
 ]
 
-DEFAULT_MAX_EXAMPLES = 100
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+DEFAULT_MAX_EXAMPLES = 50
 DEFAULT_FAILURES_DIR = Path(".conformance") / "failures"
 FAILURE_FORMAT = "casedev-conformance/failure/1"
 
 Progress = Callable[["CaseResult", int, int], None]
+
+
+@dataclass(frozen=True)
+class FuzzCase:
+    """One thing to fuzz: ``id`` (an event name or ``contract:<rule>``), what it covers,
+    and a strategy of delivery sequences handed to the handler in order."""
+
+    id: str
+    description: str
+    strategy: SearchStrategy[list[dict[str, Any]]] = field(repr=False, compare=False, hash=False)
+
+    @property
+    def is_contract(self) -> bool:
+        """Whether this case exercises a contract rule rather than one event's schema."""
+        return self.id.startswith("contract:")
 
 
 def fuzz_cases(
@@ -61,6 +78,8 @@ def fuzz_cases(
     """One case per selected event (id = the event name), then, in contract mode, one
     per contract rule (``contract:unknown-event-type``, ``contract:duplicate-delivery``,
     ``contract:out-of-order``, ...). Each case's strategy draws a list of deliveries."""
+    from ._scenarios import build_cases
+
     return build_cases(events, contract=contract, catalog=catalog)
 
 
@@ -251,9 +270,15 @@ def _check_args(max_examples: Any, seed: Any, deadline: Any) -> None:
 class _Search:
     """Runs one case under Hypothesis and keeps the failures it produced."""
 
-    def __init__(self, handler: Callable[[dict[str, Any]], Any], deadline: float | None) -> None:
+    def __init__(
+        self,
+        handler: Callable[[dict[str, Any]], Any],
+        deadline: float | None,
+        known: frozenset[tuple[str, ...]] = frozenset(),
+    ) -> None:
         self.handler = handler
         self.deadline = deadline
+        self.known = known
         self.examples = 0
         self.failures: dict[tuple[str, ...], HandlerFailure] = {}
         self.timed_out = False
@@ -284,6 +309,10 @@ class _Search:
             try:
                 check_handler(self.handler, deliveries, deadline=self.deadline)
             except HandlerFailure as failure:
+                if failure.key in self.known:
+                    # Found and shrunk by an earlier case: reported once, so keep
+                    # searching this case for other bugs instead of shrinking it again.
+                    return
                 failure.case = case.id
                 self.failures[failure.key] = failure
                 if failure.kind == "timeout":
@@ -345,7 +374,7 @@ def fuzz(
     distinct: dict[tuple[str, ...], HandlerFailure] = {}
     for done, case in enumerate(cases, start=1):
         case_started = time.perf_counter()
-        search = _Search(func, deadline)
+        search = _Search(func, deadline, frozenset(distinct))
         search.run(case, max_examples=max_examples, seed=seed)
         for key, failure in search.failures.items():
             distinct.setdefault(key, failure)

@@ -9,7 +9,7 @@ case id to its description and builder.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import hypothesis.strategies as st
@@ -18,24 +18,10 @@ from hypothesis.strategies import SearchStrategy
 from . import _contract
 from ._catalog import Catalog
 from ._compile import Options
+from ._fuzz import FuzzCase
 from ._generate import Generators, generators, patterns_of, relabel
 
 Deliveries = list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class FuzzCase:
-    """One thing to fuzz: ``id`` (an event name or ``contract:<rule>``), what it covers,
-    and a strategy of delivery sequences handed to the handler in order."""
-
-    id: str
-    description: str
-    strategy: SearchStrategy[Deliveries] = field(repr=False, compare=False, hash=False)
-
-    @property
-    def is_contract(self) -> bool:
-        """Whether this case exercises a contract rule rather than one event's schema."""
-        return self.id.startswith("contract:")
 
 
 @dataclass(frozen=True)

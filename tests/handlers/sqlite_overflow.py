@@ -1,0 +1,14 @@
+"""Stores sizes in an SQLite INTEGER column: overflows beyond 2**63."""
+
+import sqlite3
+
+DB = sqlite3.connect(":memory:", check_same_thread=False)
+DB.execute("CREATE TABLE uploads (object_id TEXT, size INTEGER)")
+
+
+def handle(event):
+    if event["type"] == "vault.upload.completed":
+        data = event["data"]
+        DB.execute(
+            "INSERT INTO uploads VALUES (?, ?)", (data["objectId"], data["sizeBytes"])
+        )  # BUG: JSON numbers can exceed SQLite's 64-bit integers
