@@ -518,6 +518,13 @@ class Compiler:
             ) from None
 
 
+_NULL_FIRST: SearchStrategy[None] = st.none()
+# One choice more than st.none(): Hypothesis shrinks to the shortest choice sequence, so
+# a bare st.none() would win over "" or [] however late it is listed. With the extra
+# (ignored) choice, nullable fields shrink to a non-null value and a null left in a
+# shrunk failure is one the handler chokes on.
+_NULL_LAST: SearchStrategy[None] = st.booleans().map(lambda _: None)
+
 _TYPE_COMPILERS: dict[str, Callable[[Compiler, dict[str, Any], _Context], SearchStrategy[Any]]] = {
     "object": Compiler._object,
     "array": Compiler._array,
@@ -527,12 +534,6 @@ _TYPE_COMPILERS: dict[str, Callable[[Compiler, dict[str, Any], _Context], Search
     "boolean": lambda c, n, x: st.booleans(),
     "null": lambda c, n, x: _NULL_FIRST if c.options.boundary else _NULL_LAST,
 }
-_NULL_FIRST = st.none()
-# One choice more than st.none(): Hypothesis shrinks to the shortest choice sequence, so
-# a bare st.none() would win over "" or [] however late it is listed. With the extra
-# (ignored) choice, nullable fields shrink to a non-null value and a null left in a
-# shrunk failure is one the handler chokes on.
-_NULL_LAST = st.booleans().map(lambda _: None)
 
 
 def _bound(

@@ -4,11 +4,10 @@ import sqlite3
 
 DB = sqlite3.connect(":memory:", check_same_thread=False)
 DB.execute("CREATE TABLE uploads (object_id TEXT, size INTEGER)")
+INSERT = "INSERT INTO uploads VALUES (?, ?)"
 
 
 def handle(event):
     if event["type"] == "vault.upload.completed":
         data = event["data"]
-        DB.execute(
-            "INSERT INTO uploads VALUES (?, ?)", (data["objectId"], data["sizeBytes"])
-        )  # BUG: JSON numbers can exceed SQLite's 64-bit integers
+        DB.execute(INSERT, (data["objectId"], data["sizeBytes"]))  # BUG: beyond 64-bit ints
