@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from conformance import FuzzReport, UsageError, fuzz, load_catalog
 from conformance._fuzz import HandlerFailure, check_handler, fuzz_cases, load_failure, replay
 from conformance._target import load_target
-
-from conftest import ROOT
 
 HANDLERS = ROOT / "tests" / "handlers"
 EXAMPLE = f"{ROOT / 'examples' / 'handler.py'}:handle"
@@ -55,6 +54,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     return subprocess.run(
         [sys.executable, "-m", "conformance", *args],
         capture_output=True,
+        check=False,
         text=True,
         cwd=cwd,
         timeout=300,
@@ -71,7 +71,8 @@ def test_fuzz_finds_the_bug_at_the_handlers_line(name: str, tmp_path: Path) -> N
         f.summary for f in report.failures
     ]
     for failure in report.failures:
-        assert failure.path is not None and failure.path.parent == tmp_path
+        assert failure.path is not None
+        assert failure.path.parent == tmp_path
         saved = json.loads(failure.path.read_text())
         assert saved["deliveries"] == failure.deliveries
         assert saved["deliveries"][saved["failing_index"]] == failure.delivery
@@ -89,7 +90,7 @@ def test_minimal_failing_delivery_has_only_what_the_bug_needs(tmp_path: Path) ->
     schema = CATALOG["vault.upload.initiated"].schema
     assert failure.case == failure.event == "vault.upload.initiated"
     assert isinstance(failure.exception, KeyError)
-    assert failure.delivery["data"] == {k: "" for k in schema["required"]}
+    assert failure.delivery["data"] == dict.fromkeys(schema["required"], "")
     assert set(failure.delivery) == {"id", "type", "occurred_at", "data"}
 
 
@@ -118,7 +119,7 @@ def test_same_bug_in_many_cases_is_reported_once(tmp_path: Path) -> None:
 
     report = fuzz(handler, "vault.*", max_examples=5, seed=1, failures_dir=None)
     assert len(report.failures) == 1
-    assert report.failures[0].case == list(CATALOG.select("vault.*").order)[0]
+    assert report.failures[0].case == next(iter(CATALOG.select("vault.*").order))
 
 
 def test_schema_only_mode_has_no_contract_cases() -> None:
@@ -161,7 +162,8 @@ def test_check_handler_awaits_async_handlers_on_one_loop() -> None:
     failure = info.value
     assert (failure.kind, failure.index, failure.event) == ("exception", 1, "a.b")
     assert isinstance(failure.exception, ValueError)
-    assert failure.frame is not None and failure.frame.function == "handler"
+    assert failure.frame is not None
+    assert failure.frame.function == "handler"
 
 
 def test_a_handler_raising_timeouterror_is_an_exception_not_a_timeout() -> None:
@@ -214,13 +216,15 @@ def test_cli_reports_saves_and_replays(tmp_path: Path) -> None:
     assert f"optional_field.py:{bug_line('optional_field')} in handle" in out.stdout
     assert '"type": "vault.upload.initiated"' in out.stdout
     report = json.loads(report_file.read_text())
-    assert report["ok"] is False and len(report["failures"]) == 1
+    assert report["ok"] is False
+    assert len(report["failures"]) == 1
     assert report["failures"][0]["frame"]["line"] == bug_line("optional_field")
     command = next(
         line.split("replay:", 1)[1] for line in out.stdout.splitlines() if "replay:" in line
     )
     again = run_cli(*shlex.split(command)[1:])
-    assert again.returncode == 1 and "KeyError" in again.stdout
+    assert again.returncode == 1
+    assert "KeyError" in again.stdout
     saved = report["failures"][0]["file"]
     fixed = run_cli("replay", saved, "--target", EXAMPLE)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
@@ -253,5 +257,6 @@ def test_cli_duplicates_are_a_contract_case(tmp_path: Path) -> None:
 def test_cli_usage_errors_exit_2_with_one_line(args: list[str], tmp_path: Path) -> None:
     out = run_cli(*args, cwd=tmp_path)
     assert out.returncode == 2
-    assert out.stderr.count("\n") == 1 and out.stderr.startswith("casedev-conformance: error:")
+    assert out.stderr.count("\n") == 1
+    assert out.stderr.startswith("casedev-conformance: error:")
     assert "Traceback" not in out.stderr
