@@ -264,6 +264,13 @@ def test_factory_defaults_to_the_only_scoped_event(conformance_delivery):
     assert conformance_delivery()["type"] == "ocr.job.created"
 
 
+@pytest.mark.conformance(contract=False, max_examples=7)
+def test_marker_is_the_top_settings_layer(conformance_config):
+    assert conformance_config.contract is False
+    assert conformance_config.max_examples == 7
+    assert conformance_config.events == ("*",)
+
+
 @settings(max_examples=5, deadline=None)
 @given(deliveries("ocr.job.*"))
 def test_strategies_with_given(delivery):
@@ -275,7 +282,7 @@ def test_fixtures_marker_and_strategies_in_hand_written_tests(pytester: pytest.P
     pytester.makepyfile(webhooks=CORRECT, test_mine=HAND_WRITTEN)
     pytester.makeini("[pytest]\naddopts = --strict-markers\nfilterwarnings = error\n")
     result = pytester.runpytest_subprocess("-p", "no:schemathesis", "-p", "no:cacheprovider", "-v")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=9)
     result.stdout.fnmatch_lines(
         ["*test_marker_parametrizes_conformance_event?vault.upload.completed? PASSED*"]
     )
