@@ -21,6 +21,7 @@ from conformance import (
     ValidationError,
     validate,
 )
+from conformance._fastpath import FastLines, _stamps_ok
 from conformance._validate import validator_for
 
 PAYLOADS = FIXTURES / "payloads"
@@ -262,3 +263,122 @@ def test_dropping_an_envelope_field_is_reported_at_its_pointer(
     broken = {k: v for k, v in delivery.items() if k != key}
     errors = validator_for().errors(broken)
     assert f"/{key}" in [e.pointer for e in errors]
+
+
+# --- the msgspec fast path never accepts what the schemas reject ---------------------------
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["", "evt_01HV8ZK8M7Q9YJ6P5E3P2R1A0B", "2026-02-29T00:00:00Z", "vault"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@pytest.fixture(scope="module")
+def fast(catalog: Catalog) -> FastLines:
+    return FastLines(catalog)
+
+
+def _line(delivery: Any) -> bytes:
+    return json.dumps(delivery).encode()
+
+
+def test_fast_path_covers_every_event_and_agrees_on_the_fixtures(
+    fast: FastLines, catalog: Catalog
+) -> None:
+    assert fast.events == set(catalog.names)  # not vacuous: every event has a fast path
+    validator = validator_for()
+    for delivery in ALL:
+        valid, rejected = fast.check(_line(delivery))
+        accepted = not rejected
+        assert accepted == (validator.outcome(delivery) == "valid"), delivery
+        assert sum(valid.values()) == (1 if accepted else 0)
+
+
+@given(
+    st.sampled_from(VALID),
+    st.sampled_from(["id", "type", "occurred_at", "data", "data.*", "extra"]),
+    st.data(),
+)
+def test_fast_path_never_accepts_a_delivery_the_schemas_reject(
+    delivery: dict[str, Any], where: str, data: st.DataObject
+) -> None:
+    mutated = json.loads(json.dumps(delivery))
+    value = data.draw(_json_values)
+    if where == "data.*":
+        keys = sorted(mutated["data"]) or ["anything"]
+        key = data.draw(st.sampled_from(keys))
+        if data.draw(st.booleans()):
+            mutated["data"].pop(key, None)
+        else:
+            mutated["data"][key] = value
+    elif where == "extra":
+        mutated[data.draw(st.text(max_size=6))] = value
+    elif data.draw(st.booleans()):
+        del mutated[where]
+    else:
+        mutated[where] = value
+    _, rejected = FastLines(validator_for().catalog).check(_line(mutated))
+    if not rejected:
+        assert validator_for().outcome(mutated) == "valid", mutated
+
+
+_digits = st.text(alphabet="0123456789", min_size=1, max_size=4)
+
+
+@st.composite
+def stamp_like(draw: st.DrawFn) -> str:
+    parts = [
+        draw(st.sampled_from(["2026", "2024", "2100", "0000", "1999", "026"])),
+        draw(st.sampled_from(["-", "/"])),
+        draw(st.sampled_from(["01", "02", "04", "12", "13", "00", "1"])),
+        "-",
+        draw(st.sampled_from(["01", "28", "29", "30", "31", "32", "00"])),
+        draw(st.sampled_from(["T", "t", " ", "_", ""])),
+        draw(st.sampled_from(["00", "23", "24", "9"])),
+        ":",
+        draw(st.sampled_from(["00", "59", "60"])),
+        draw(st.sampled_from([":", ""])),
+        draw(st.sampled_from(["00", "59", "60", "61"])),
+        draw(st.sampled_from(["", ".", ".5", ".123", ".1234567891234", ",5"])),
+        draw(st.sampled_from(["Z", "z", "+05:30", "+0530", "-00:00", "+24:00", "+05", "", " Z"])),
+    ]
+    return "".join(parts)
+
+
+@given(st.lists(stamp_like(), min_size=1, max_size=5))
+def test_timestamps_the_fast_path_accepts_are_rfc3339(stamps: list[str]) -> None:
+    if _stamps_ok("\n".join(stamps), len(stamps)):
+        for stamp in stamps:
+            assert validator_for().errors(_delivery(occurred_at=stamp)) == [], stamp
+
+
+@pytest.mark.parametrize(
+    "stamp", ["2026-04-28 16:00:00Z", "2026-04-28T16:00:00+0530", "2026-02-29T00:00:00Z"]
+)
+def test_forms_msgspec_would_take_are_turned_away(stamp: str) -> None:
+    assert not _stamps_ok(stamp, 1)
+    assert not _stamps_ok(f"2026-04-28T16:00:00+05:30\n{stamp}", 2)
+
+
+@given(st.lists(st.sampled_from([*ALL, _delivery(type="webhook.test")]), min_size=1, max_size=40))
+def test_fast_batches_agree_with_the_validator(deliveries: list[Any]) -> None:
+    """Law: a line the fast path accepts is valid, every other line is handed back
+    (in order), and nothing is lost."""
+    fast = FastLines(validator_for().catalog)
+    body = b"\n".join(_line(d) for d in deliveries)
+    valid, rejected = fast.check(body)
+    outcomes = [validator_for().outcome(d) for d in deliveries]
+    assert rejected == sorted(set(rejected))
+    assert all(outcomes[i] == "valid" for i in range(len(deliveries)) if i not in rejected)
+    assert sum(valid.values()) + len(rejected) == len(deliveries)
+    for index, outcome in enumerate(outcomes):
+        if outcome != "valid":
+            assert index in rejected

@@ -83,7 +83,7 @@ def _summary_text(out: IO[str], tally: Tally) -> None:
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Worker processes for large JSON Lines files (0: choose, 1: none).",
+    help="Worker processes for JSON Lines files (Linux; 0 or 1: none).",
 )
 def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int) -> None:
     """Validate deliveries in FILES (JSON, a JSON array, or JSON Lines; '-' for stdin).
