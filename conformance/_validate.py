@@ -68,6 +68,7 @@ def _type_key(delivery: Any) -> Any:
 
 
 _MISC = object()
+_SMALL_GROUP = 4
 _get_type = itemgetter("type")
 
 
@@ -256,6 +257,9 @@ class DeliveryValidator:
         catalog = self.catalog
         for key, group in groups.items():
             known = isinstance(key, str) and key in catalog
+            if len(group) <= _SMALL_GROUP:  # cheaper one by one than compiling a batch check
+                failing[key] = group
+                continue
             validator = self._batch_validator(key if known else None)
             if not validator.is_valid(group):
                 failing[key] = group
