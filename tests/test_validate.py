@@ -4,6 +4,7 @@ unknown events, the batch path, and the date-time format."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -281,9 +282,14 @@ _json_values = st.recursive(
 )
 
 
+@functools.cache
+def _fast() -> FastLines:
+    return FastLines(validator_for().catalog)
+
+
 @pytest.fixture(scope="module")
-def fast(catalog: Catalog) -> FastLines:
-    return FastLines(catalog)
+def fast() -> FastLines:
+    return _fast()
 
 
 def _line(delivery: Any) -> bytes:
@@ -325,7 +331,7 @@ def test_fast_path_never_accepts_a_delivery_the_schemas_reject(
         del mutated[where]
     else:
         mutated[where] = value
-    _, rejected = FastLines(validator_for().catalog).check(_line(mutated))
+    _, rejected = _fast().check(_line(mutated))
     if not rejected:
         assert validator_for().outcome(mutated) == "valid", mutated
 
@@ -372,7 +378,7 @@ def test_forms_msgspec_would_take_are_turned_away(stamp: str) -> None:
 def test_fast_batches_agree_with_the_validator(deliveries: list[Any]) -> None:
     """Law: a line the fast path accepts is valid, every other line is handed back
     (in order), and nothing is lost."""
-    fast = FastLines(validator_for().catalog)
+    fast = _fast()
     body = b"\n".join(_line(d) for d in deliveries)
     valid, rejected = fast.check(body)
     outcomes = [validator_for().outcome(d) for d in deliveries]
