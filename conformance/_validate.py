@@ -21,7 +21,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, Literal
 
 import jsonschema_rs
@@ -69,7 +68,6 @@ def _type_key(delivery: Any) -> Any:
 
 _MISC = object()
 _SMALL_GROUP = 4
-_get_type = itemgetter("type")
 
 
 def _group_by_type(deliveries: Sequence[Any]) -> tuple[dict[Any, list[Any]], bool]:
