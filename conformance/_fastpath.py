@@ -184,7 +184,7 @@ def _struct(schema: dict[str, Any], name: str) -> Any:
         if key not in required:
             default = msgspec.field(default=msgspec.UNSET)
             fields.append((key, _field_type(sub, f"{name}_{key}"), default))
-    return msgspec.defstruct(name, fields, forbid_unknown_fields=False)
+    return msgspec.defstruct(name, fields, forbid_unknown_fields=False, gc=False)
 
 
 class FastLines:
@@ -213,11 +213,12 @@ class FastLines:
                     tag_field="type",
                     tag=event.name,
                     forbid_unknown_fields=False,
+                    gc=False,
                 )
                 structs.append(struct)
                 self.names[struct] = event.name
-        light = msgspec.defstruct("Envelope", [("type", str), *envelope])
-        self._light = msgspec.json.Decoder(list[light])  # type: ignore[valid-type]
+        self._light_type = msgspec.defstruct("Envelope", [("type", str), *envelope], gc=False)
+        self._light = msgspec.json.Decoder(list[self._light_type])  # type: ignore[name-defined]
         #: events whose deliveries the fast path can accept
         self.events = frozenset(self.names.values())
         union: Any = Union[tuple(structs)] if structs else Any  # noqa: UP007 - built at run time
@@ -227,10 +228,8 @@ class FastLines:
         self,
         decoded: list[Any],
         first: int,
-        valid: dict[str, int],
+        counts: Counter[Any],
         rejected: list[int],
-        *,
-        light: bool = False,
     ) -> None:
         """Count decoded deliveries (lines ``first``...) whose id and timestamp check out;
         reject the others."""
@@ -244,23 +243,32 @@ class FastLines:
             }
             rejected.extend(first + index for index in sorted(bad))
             decoded = [d for index, d in enumerate(decoded) if index not in bad]
-        kinds = (
-            map(_get_type, decoded) if light else map(self.names.__getitem__, map(type, decoded))
-        )
-        for name, count in Counter(kinds).items():
-            valid[name] = valid.get(name, 0) + count
+        # Full decodes count by Struct type, light ones by their type string; names()
+        # turns both into event names once, at the end.
+        counts.update(map(_get_type, decoded) if self._is_light(decoded) else map(type, decoded))
 
-    def check(self, body: bytes) -> tuple[dict[str, int], list[int]]:
-        """(valid deliveries per event, indexes of the lines it did not accept).
+    def _is_light(self, decoded: list[Any]) -> bool:
+        return bool(decoded) and type(decoded[0]) is self._light_type
+
+    def names_of(self, counts: Counter[Any]) -> dict[str, int]:
+        """Valid deliveries per event name, from the counts ``check`` accumulated."""
+        found: dict[str, int] = {}
+        for key, count in counts.items():
+            name = key if isinstance(key, str) else self.names[key]
+            found[name] = found.get(name, 0) + count
+        return found
+
+    def check(self, body: bytes, counts: Counter[Any]) -> list[int]:
+        """Indexes of the lines of ``body`` the fast path did not accept; the accepted
+        ones are counted into ``counts`` (read them with :meth:`names_of`).
 
         ``body`` is complete JSON Lines without the final newline. Blank, malformed or
         merged lines come back as indexes too, for the caller to parse and report: the
         decoded element count must match the line count, so two values on one line or
         one value over two lines can never slip through.
         """
-        valid: dict[str, int] = {}
         if not self.events:
-            return valid, list(range(body.count(b"\n") + 1))
+            return list(range(body.count(b"\n") + 1))
         decoder = self._decoder
         total = body.count(b"\n") + 1
         rejected: list[int] = []
@@ -288,7 +296,7 @@ class FastLines:
                     if len(decoded) != bad - start:  # elements and lines out of step
                         rejected.extend(range(start, total))
                         break
-                    self._take(decoded, start, valid, rejected, light=True)
+                    self._take(decoded, start, counts, rejected)
                 rejected.append(bad)
                 start = bad + 1
                 if start >= total:
@@ -299,41 +307,8 @@ class FastLines:
                 break
             else:
                 if len(decoded) == total - start:
-                    self._take(decoded, start, valid, rejected)
+                    self._take(decoded, start, counts, rejected)
                 else:
                     rejected.extend(range(start, total))
                 break
-        return valid, rejected
-        lines = body.split(b"\n")
-        rejected = []
-        start = 0
-        while start < len(lines):
-            try:
-                decoded = decoder.decode(b"[" + b",".join(lines[start:]) + b"]")
-            except msgspec.ValidationError as exc:
-                match = _INDEX.search(str(exc))
-                bad = start + int(match.group(1)) if match else start
-                if match is None:
-                    rejected.extend(range(start, len(lines)))
-                    break
-                if bad > start:  # the elements before the first failure decoded fine
-                    try:
-                        decoded = decoder.decode(b"[" + b",".join(lines[start:bad]) + b"]")
-                    except (msgspec.ValidationError, msgspec.DecodeError):
-                        decoded = []  # lines and elements are out of step
-                    if len(decoded) != bad - start:
-                        rejected.extend(range(start, len(lines)))
-                        break
-                    self._take(decoded, start, valid, rejected)
-                rejected.append(bad)
-                start = bad + 1
-            except msgspec.DecodeError:  # malformed somewhere: leave the rest to the caller
-                rejected.extend(range(start, len(lines)))
-                break
-            else:
-                if len(decoded) == len(lines) - start:
-                    self._take(decoded, start, valid, rejected)
-                else:
-                    rejected.extend(range(start, len(lines)))
-                break
-        return valid, rejected
+        return rejected

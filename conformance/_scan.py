@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,14 +65,13 @@ def check_batches(
     Raw JSON Lines batches go through ``fast`` first; only the lines it turns away are
     parsed and checked by the validator.
     """
+    fast_counts: Counter[Any] = Counter()
     for raw_batch in batches:
         batch = raw_batch
         if raw_batch.raw is not None:
             rejected: list[int] | None = None
             if fast is not None:
-                valid, rejected = fast.check(raw_batch.raw)
-                for name, count in valid.items():
-                    tally.valid[name] = tally.valid.get(name, 0) + count
+                rejected = fast.check(raw_batch.raw, fast_counts)
                 if not rejected:
                     continue
             batch = parse_lines(raw_batch, rejected)
@@ -91,6 +90,9 @@ def check_batches(
                 id=item.get("id") if isinstance(item, dict) else None,
                 errors=tuple((e.pointer or "", e.reason) for e in (error.errors or (error,))),
             )
+    if fast is not None:
+        for name, count in fast.names_of(fast_counts).items():
+            tally.valid[name] = tally.valid.get(name, 0) + count
 
 
 def plan_ranges(path: str, size: int) -> list[tuple[int, int, int]]:
