@@ -10,7 +10,6 @@ Loading fails closed: any unreadable file, invalid schema or dangling ``$ref`` r
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -148,6 +147,8 @@ class Catalog:
     @property
     def version(self) -> str:
         """A short content digest of the catalog: equal catalogs have equal versions."""
+        import hashlib  # only here: spares every start-up its import
+
         digest = hashlib.sha256()
         for event in self:
             digest.update(orjson.dumps(event.schema, option=orjson.OPT_SORT_KEYS))

@@ -20,6 +20,7 @@ still rejected unless nullable); unknown fields are ignored, as the contract say
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from datetime import datetime
@@ -48,7 +49,19 @@ _ID = r"evt_[0-9A-HJKMNP-TV-Z]{26}"
 # (each exactly 30 characters, so they cannot shift) and one over all timestamps
 # joined by newlines (counted, so no timestamp can hide one).
 _IDS = re.compile(f"(?:{_ID})*", re.ASCII)
-_STAMPS = re.compile(f"{DATE_TIME}(?:\n{DATE_TIME})*", re.ASCII)
+
+
+@functools.cache
+def _stamps_pattern() -> re.Pattern[str]:
+    """All timestamps of a batch joined by newlines (compiled when first needed)."""
+    return re.compile(f"{DATE_TIME}(?:\n{DATE_TIME})*", re.ASCII)
+
+
+@functools.cache
+def _stamp_pattern() -> re.Pattern[str]:
+    return re.compile(DATE_TIME, re.ASCII)
+
+
 _DATETIMES = msgspec.json.Decoder(list[Annotated[datetime, msgspec.Meta(tz=True)]])
 
 
@@ -69,16 +82,15 @@ def _stamps_ok(stamps: str, count: int) -> bool:
         or "\\" in stamps
         or stamps.count(":") != 3 * count - stamps.count("Z") - stamps.count("z")
     ):
-        return _STAMPS.fullmatch(stamps) is not None and stamps.count("\n") == count - 1
+        return _stamps_pattern().fullmatch(stamps) is not None and stamps.count("\n") == count - 1
     try:
         _DATETIMES.decode(b'["' + stamps.replace("\n", '","').encode() + b'"]')
     except (msgspec.ValidationError, msgspec.DecodeError):
-        return _STAMPS.fullmatch(stamps) is not None
+        return _stamps_pattern().fullmatch(stamps) is not None
     return True
 
 
 _one_id = re.compile(_ID, re.ASCII).fullmatch
-_one_stamp = re.compile(DATE_TIME, re.ASCII).fullmatch
 _get_id = attrgetter("id")
 _get_type = attrgetter("type")
 _get_occurred_at = attrgetter("occurred_at")
@@ -239,7 +251,7 @@ class FastLines:
             bad = {
                 index
                 for index, delivery in enumerate(decoded)
-                if not (_one_id(delivery.id) and _one_stamp(delivery.occurred_at))
+                if not (_one_id(delivery.id) and _stamp_pattern().fullmatch(delivery.occurred_at))
             }
             rejected.extend(first + index for index in sorted(bad))
             decoded = [d for index, d in enumerate(decoded) if index not in bad]
