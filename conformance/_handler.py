@@ -113,10 +113,12 @@ def _qualname(cls: type) -> str:
 
 
 def _display_path(filename: str) -> str:
+    """Relative to the current folder when inside it, else as it is."""
     try:
-        return os.path.relpath(filename)
+        relative = os.path.relpath(filename)
     except ValueError:
         return filename
+    return filename if relative.startswith("..") else relative
 
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
