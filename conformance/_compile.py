@@ -85,8 +85,9 @@ def js_number(value: float) -> int | float:
 class Options:
     """How to compile.
 
-    ``contract`` adds boundary values and unknown extra keys; ``boundary`` draws leaves
-    from the boundary values first and puts ``null`` first; ``extras_min`` forces that
+    ``contract`` adds boundary values and unknown extra keys; ``edges=False`` leaves the
+    boundary values out of the leaves (extras stay); ``boundary`` draws leaves from the
+    boundary values only and puts ``null`` first; ``extras_min`` forces that
     many extra keys into every object with declared properties; ``record`` marks the
     added keys (``Extended``) so tests can strip them again.
     """
@@ -95,6 +96,12 @@ class Options:
     record: bool = False
     boundary: bool = False
     extras_min: int = 0
+    edges: bool = True
+
+    @property
+    def leaf_edges(self) -> bool:
+        """Whether leaves mix in boundary values (contract mode, unless turned off)."""
+        return self.contract and (self.edges or self.boundary)
 
 
 @dataclass
@@ -423,7 +430,7 @@ class Compiler:
         elif compiled is not None:
             strategy = st.from_regex(compiled, fullmatch=False)
         else:
-            return _contract.strings(low, high, self.options.contract, self.options.boundary)
+            return _contract.strings(low, high, self.options.leaf_edges, self.options.boundary)
         if low or high is not None:
             strategy = strategy.filter(lambda s: low <= len(s) and (high is None or len(s) <= high))
         return strategy
@@ -482,7 +489,7 @@ class Compiler:
                 )
             if not branches:
                 raise self._error("no integer lies within the bounds", ctx)
-        if self.options.contract:
+        if self.options.leaf_edges:
             edges = [v for v in _contract.boundary_numbers(integer=integer) if in_bounds(v)]
             if multiple is not None:
                 check = self._valid_filter({"multipleOf": multiple}, ctx)
