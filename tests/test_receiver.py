@@ -3,7 +3,6 @@ loopback HTTP; the correct receivers pass; failing requests replay byte for byte
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -15,7 +14,7 @@ from conftest import ROOT
 from conformance import FuzzError, UsageError, fuzz_receiver, load_catalog
 from conformance._http import HttpRequest, app_kind, load_request, transport_for
 from conformance._receiver import CHECKS
-from conformance._target import load_object
+from conformance._target import _import_file, load_object
 
 RECEIVERS = ROOT / "tests" / "receivers"
 EXAMPLE = ROOT / "examples" / "receiver.py"
@@ -32,7 +31,10 @@ LIMIT = 0.3  # the slow receiver sleeps 1 s
 
 
 def module(name: str) -> ModuleType:
-    return importlib.import_module(name)
+    """A receiver module, loaded from its file so a same-named module (tests/handlers has
+    a not_idempotent.py too) cannot shadow it in a shared test process."""
+    path = RECEIVERS / f"{name}.py"
+    return _import_file(path, f"{path}:app")
 
 
 def failed_checks(**kwargs: Any) -> set[str]:
