@@ -6,8 +6,10 @@ Used for fuzz targets (a webhook handler) and, by the receiver fuzzer, for ``--a
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,13 +40,14 @@ def _import_file(path: Path, spec: str) -> ModuleType:
         # The handler's own imports (siblings of the file) must resolve, as they would
         # when the user runs the file's package themselves.
         sys.path.insert(0, folder)
-    name = path.stem
-    existing = sys.modules.get(name)
-    existing_file = getattr(existing, "__file__", None)
-    if existing is not None and existing_file and Path(existing_file).resolve() == path.resolve():
-        return existing
-    if not name.isidentifier() or existing is not None:
-        name = f"_conformance_target_{abs(hash(str(path.resolve())))}"
+    # A private module name per file (loading the same file twice returns the same
+    # module, so its state persists), never the bare stem: a handler file called
+    # handler.py or json.py must not shadow other modules of that name.
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    stem = re.sub(r"\W", "_", path.stem)
+    name = f"_conformance_target_{stem}_{digest}"
+    if name in sys.modules:
+        return sys.modules[name]
     module_spec = importlib.util.spec_from_file_location(name, path)
     if module_spec is None or module_spec.loader is None:
         raise UsageError(f"target {spec!r}: cannot import {str(path)!r}")
