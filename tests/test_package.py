@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SCHEMAS
 
 import conformance
 from conformance._catalog import packaged_schemas
-
-from conftest import SCHEMAS
 
 
 def test_schemas_ship_inside_the_wheel() -> None:
@@ -29,7 +28,10 @@ def test_schemas_ship_inside_the_wheel() -> None:
 
 def test_python_dash_m_runs_the_cli() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "conformance", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "conformance", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert conformance.__version__ in out.stdout
 
@@ -37,7 +39,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 @pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["catalog", "--help"]])
 def test_help_pages(args: list[str]) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True
+        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, out.stderr
     assert "Usage:" in out.stdout
@@ -45,7 +47,43 @@ def test_help_pages(args: list[str]) -> None:
 
 def test_unknown_command_is_a_usage_error() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "conformance", "no-such-command"], capture_output=True, text=True
+        [sys.executable, "-m", "conformance", "no-such-command"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
+
+
+PUBLIC_API = {
+    "Catalog", "CatalogError", "CompatReport", "CompatibilityError", "ConformanceError",
+    "DeliveryValidator", "Event", "Finding", "FuzzError", "FuzzReport", "GenerationError",
+    "InputError", "ReleaseReport", "Rule", "SchemaError", "Side", "UnknownEventError",
+    "UsageError", "ValidationError", "Waiver", "Webhook", "WebhookVerificationError",
+    "Witness", "__version__", "check_compatibility", "fuzz", "fuzz_receiver",
+    "history_report", "load_catalog", "load_side", "load_waivers", "release_report",
+    "validate",
+}  # fmt: skip
+
+
+def test_public_api_is_pinned_sorted_and_importable() -> None:
+    """Adding or removing a public name is a decision: this test makes it visible."""
+    assert set(conformance.__all__) == PUBLIC_API
+    assert conformance.__all__ == sorted(conformance.__all__)
+    for name in conformance.__all__:
+        assert getattr(conformance, name) is not None
+    errors = [getattr(conformance, n) for n in PUBLIC_API if n.endswith("Error")]
+    assert all(issubclass(e, conformance.ConformanceError) for e in errors)
+
+
+def test_importing_the_package_stays_cheap() -> None:
+    """`import conformance` (done by the pytest plugin and every CLI run) loads neither
+    Hypothesis nor a JSON Schema library; they load on first use."""
+    code = (
+        "import sys, conformance; "
+        "print(sorted(m for m in ('hypothesis', 'jsonschema', 'jsonschema_rs', 'schemathesis',"
+        " 'deepdiff', 'msgspec') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
