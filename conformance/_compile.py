@@ -187,6 +187,10 @@ class Compiler:
             foreign.append(f"format: {fmt}")
         if foreign:
             return self._fallback(node, ctx, foreign)
+        if "const" in node or "enum" in node:
+            # A finite set of candidates: keep exactly those the whole node admits (its
+            # type, $ref, allOf/anyOf/oneOf siblings included), checked by jsonschema.
+            return self._enum(node, ctx)
         if "$ref" in node:
             return self._ref(node, ctx, keywords)
         if "allOf" in node:
@@ -194,8 +198,6 @@ class Compiler:
         for keyword in ("anyOf", "oneOf"):
             if keyword in node:
                 return self._any_of(node, ctx, keyword)
-        if "const" in node or "enum" in node:
-            return self._enum(node, ctx)
         return self._typed(node, ctx)
 
     # -- helpers --------------------------------------------------------------------
@@ -289,6 +291,8 @@ class Compiler:
         if not allowed:
             keyword = "const" if "const" in node else "enum"
             raise self._error(f"no {keyword} value satisfies the rest of the schema", ctx)
+        # null last (first in the boundary case), as for type lists.
+        allowed.sort(key=lambda v: (v is None) != self.options.boundary)
         return st.just(allowed[0]) if len(allowed) == 1 else st.sampled_from(allowed)
 
     # -- types ----------------------------------------------------------------------

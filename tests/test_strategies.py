@@ -373,3 +373,66 @@ def test_payloads_accept_an_event_object() -> None:
         assert {"vaultId", "objectId", "durationMs"} <= set(payload)
 
     check()
+
+
+# -- enum/const beside type lists and combinators --------------------------------------
+
+
+def _compile_alone(schema: dict[str, Any], contract: bool) -> Any:
+    root = {"$id": "urn:test:enum", **schema}
+    return Compiler(registry_for([(root["$id"], root)]), Options(contract=contract))
+
+
+@pytest.mark.parametrize("contract", [False, True], ids=["schema-only", "contract"])
+def test_enum_beside_any_of_generates_exactly_the_admitted_values(contract: bool) -> None:
+    # Regression: this raised GenerationError (the null branch was compiled alone).
+    schema = {"anyOf": [{"type": "string"}, {"type": "null"}], "enum": ["a", "b", None, 3]}
+    strategy = _compile_alone(schema, contract).compile_resource("urn:test:enum")
+    seen: set[Any] = set()
+
+    @settings(FEW, max_examples=60)
+    @given(strategy)
+    def collect(value: Any) -> None:
+        seen.add(value)
+
+    collect()
+    assert seen == {"a", "b", None}
+    assert find(strategy, lambda v: True) == "a"  # null shrinks last
+
+
+_CANDIDATES = ["a", "", 0, 1, 1.5, -2, True, False, None, [], [1], {}, {"k": "v"}]
+_KINDS = ["string", "number", "integer", "boolean", "null", "array", "object"]
+
+
+@st.composite
+def _finite_schemas(draw: st.DrawFn) -> dict[str, Any]:
+    """enum or const beside a type (list), anyOf/oneOf of types, or a $ref to one."""
+    values = draw(st.lists(st.sampled_from(_CANDIDATES), min_size=1, max_size=5))
+    finite: dict[str, Any] = {"const": values[0]} if draw(st.booleans()) else {"enum": values}
+    kinds = draw(st.lists(st.sampled_from(_KINDS), min_size=1, max_size=3, unique=True))
+    form = draw(st.sampled_from(["type", "anyOf", "oneOf", "$ref"]))
+    if form == "type":
+        return {"type": kinds if len(kinds) > 1 else kinds[0], **finite}
+    if form == "$ref":
+        return {"$defs": {"t": {"type": kinds}}, "$ref": "#/$defs/t", **finite}
+    return {form: [{"type": k} for k in kinds], **finite}
+
+
+@settings(FEW, max_examples=60)
+@given(_finite_schemas(), st.booleans(), st.data())
+def test_enum_and_const_beside_types_generate_only_valid_values(
+    schema: dict[str, Any], contract: bool, data: st.DataObject
+) -> None:
+    validator = _schema_validator(schema)
+    finite = [schema["const"]] if "const" in schema else schema["enum"]
+    admitted = [v for v in finite if validator.is_valid(v)]
+    compiler = _compile_alone(schema, contract)
+    if not admitted:
+        with pytest.raises(GenerationError, match="satisfies"):
+            compiler.compile_resource("urn:test:enum")
+        return
+    strategy = compiler.compile_resource("urn:test:enum")
+    for _ in range(5):
+        value = data.draw(strategy)
+        assert validator.is_valid(value), (schema, value)
+        assert any(json.dumps(value) == json.dumps(v) for v in admitted)
