@@ -37,7 +37,9 @@ MAX_SIGNATURE_HEADER: Final = 8192
 #: Longest id header accepted.
 MAX_ID_LENGTH: Final = 256
 
-_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+#: Unix seconds as verify() accepts them: up to 12 digits (beyond the year 30000).
+MAX_TIMESTAMP_DIGITS = 12
+_TIMESTAMP = re.compile(rf"[0-9]{{1,{MAX_TIMESTAMP_DIGITS}}}")
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
@@ -94,8 +96,12 @@ def _unix_seconds(timestamp: int | datetime) -> int:
             "Expected timestamp as Unix seconds (int) or an aware datetime, but got "
             f"timestamp={timestamp!r} (type={type(timestamp).__name__})"
         )
-    if timestamp < 0:
-        raise UsageError(f"Expected a non-negative Unix timestamp, but got timestamp={timestamp}")
+    if not 0 <= timestamp < 10**MAX_TIMESTAMP_DIGITS:
+        # sign() must never produce what verify() rejects.
+        raise UsageError(
+            f"Expected Unix seconds from 0 to {10**MAX_TIMESTAMP_DIGITS - 1}, but got "
+            f"timestamp={timestamp}"
+        )
     return timestamp
 
 

@@ -45,7 +45,7 @@ def code_of(webhook: Webhook, body: bytes, headers: dict[str, str], now: int = N
 
 @given(
     st.dictionaries(st.text(), json_values, max_size=5),
-    st.integers(0, 2**40),
+    st.integers(0, 10**12 - 1),
     st.from_regex(r"[!-~]{1,40}", fullmatch=True),
 )
 def test_verify_returns_what_was_signed(event: dict[str, object], stamp: int, msg_id: str) -> None:
