@@ -8,8 +8,8 @@ built from the committed valid fixtures with fresh ids, timestamps and numbers; 
 as a subprocess and best of ``--repeat``:
 
 - anchor: ``python -c`` reading the lines and ``orjson.loads`` on each;
-- ours: the whole ``casedev-conformance validate FILE`` run (start-up included; on
-  Linux with two or more CPUs it validates a file this size with forked workers);
+- ours: the whole ``casedev-conformance validate FILE`` run (start-up included, one
+  process: ``--jobs`` is off by default and not used here);
 - python-jsonschema: ``Draft202012Validator`` with a format checker (date-time asserted)
   iterating errors over the same deliveries (run once: it is slow).
 
