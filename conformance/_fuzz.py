@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._catalog import Catalog
 from ._errors import ConformanceError, FuzzError, InputError, UsageError
@@ -62,11 +62,49 @@ class FuzzCase:
     id: str
     description: str
     strategy: SearchStrategy[list[dict[str, Any]]] = field(repr=False, compare=False, hash=False)
+    #: The failing delivery without what this case adds (its "plain counterpart"), or
+    #: None: the case owns every failure it meets (see ``owns``).
+    counterpart: Callable[[dict[str, Any]], dict[str, Any]] | None = field(
+        default=None, repr=False, compare=False, hash=False
+    )
+    #: ``"plain"``: the case owns failures its counterpart reproduces (event cases and
+    #: unknown event types); ``"added"``: failures the counterpart does not reproduce
+    #: (the other contract cases: what they add is the cause).
+    claims: Literal["plain", "added"] = "plain"
 
     @property
     def is_contract(self) -> bool:
         """Whether this case exercises a contract rule rather than one event's schema."""
         return self.id.startswith("contract:")
+
+    def owns(
+        self,
+        handler: Callable[[dict[str, Any]], Any],
+        deliveries: Sequence[dict[str, Any]],
+        failure: HandlerFailure,
+        *,
+        deadline: float | None = DEFAULT_DEADLINE,
+    ) -> bool:
+        """Whether ``failure`` (met on ``deliveries``, as drawn) is caused by this case.
+
+        The failing delivery's plain counterpart (the delivery alone, with a fresh id and
+        without what this case adds) is handed to ``handler``. If it fails the same way
+        (same ``HandlerFailure.key``), the failure belongs to the plain delivery: a case
+        that ``claims`` ``"plain"`` (an event case, unknown event types) owns it, a case
+        that claims ``"added"`` does not. If it passes, what the case added (a repeated
+        id, an order, extra fields, a timestamp form) broke the handler: an ``"added"``
+        case owns it, a ``"plain"`` one does not (the case for that addition reports it).
+        """
+        if self.counterpart is None:
+            return True
+        plain = self.counterpart(deliveries[failure.index])
+        try:
+            check_handler(handler, [plain], deadline=deadline)
+        except HandlerFailure as again:
+            reproduced = again.key == failure.key
+        else:
+            reproduced = False
+        return reproduced == (self.claims == "plain")
 
 
 def fuzz_cases(
@@ -80,7 +118,7 @@ def fuzz_cases(
     ``contract:out-of-order``, ...). Each case's strategy draws a list of deliveries."""
     from ._scenarios import build_cases
 
-    return build_cases(events, contract=contract, catalog=catalog)
+    return build_cases(events, contract=contract, catalog=catalog, record=True)
 
 
 @dataclass(frozen=True)
@@ -309,6 +347,10 @@ class _Search:
             try:
                 check_handler(self.handler, deliveries, deadline=self.deadline)
             except HandlerFailure as failure:
+                if not case.owns(self.handler, deliveries, failure, deadline=self.deadline):
+                    # Not this case's bug: the plain counterpart fails too, so the
+                    # event's own case reports it. A pass for this case.
+                    return
                 if failure.key in self.known:
                     # Found and shrunk by an earlier case: reported once, so keep
                     # searching this case for other bugs instead of shrinking it again.

@@ -91,14 +91,29 @@ def test_correct_handler_passes_one_item_per_event_and_contract_case(
     assert names == sorted(n.split("::")[1] for n in outcomes)
 
 
-def run_buggy(root: Path, *extra: str) -> tuple[int, dict[str, str], str]:
-    """Run the buggy consumer (schema-only: contract cases would also meet the bug)."""
-    (root / "webhooks.py").write_text(BUGGY, encoding="utf-8")
+#: Treats a redelivered id as an error: only contract:duplicate-delivery owns that.
+NOT_IDEMPOTENT = CORRECT.replace(
+    "        return None\n    SEEN.add", "        raise RuntimeError('seen twice')\n    SEEN.add"
+)
+
+#: Rejects unknown envelope fields: only contract:envelope-extras owns that.
+ENVELOPE_STRICT = CORRECT.replace(
+    '    event_id = delivery.get("id")\n',
+    '    assert set(delivery) <= {"id", "type", "occurred_at", "data"}\n'
+    '    event_id = delivery.get("id")\n',
+)
+
+
+def run_consumer(
+    root: Path, handler: str, *extra: str, events: str = "*"
+) -> tuple[int, dict[str, str], str]:
+    """Run a consumer repo whose only settings are the ini line(s): contract mode is on."""
+    (root / "webhooks.py").write_text(handler, encoding="utf-8")
     (root / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\n"
         'conformance_handler = "webhooks:handle"\n'
-        'conformance_max_examples = "10"\n'
-        'conformance_contract = "false"\n',
+        f'conformance_events = "{events}"\n'
+        'conformance_max_examples = "10"\n',
         encoding="utf-8",
     )
     run = subprocess.run(
@@ -117,11 +132,15 @@ def test_buggy_handler_fails_on_exactly_the_broken_event_with_and_without_xdist(
     tmp_path: Path, event_names: list[str]
 ) -> None:
     (tmp_path / "plain").mkdir()
-    code, outcomes, stdout = run_buggy(tmp_path / "plain")
+    code, outcomes, stdout = run_consumer(tmp_path / "plain", BUGGY)
     assert code == 1, stdout
     failed = sorted(n for n, outcome in outcomes.items() if outcome != "PASSED")
+    # Contract items meet ocr.job.created too, but the plain delivery fails the same
+    # way, so the event item owns the failure and they pass.
     assert failed == ["pyproject.toml::conformance[ocr.job.created]"]
-    assert len(outcomes) == len(event_names)  # contract cases switched off by the ini
+    contract = [n for n in outcomes if "conformance[contract:" in n]
+    assert "pyproject.toml::conformance[contract:duplicate-delivery]" in contract
+    assert len(outcomes) == len(event_names) + len(contract)
 
     # The failure shows the minimal delivery and a replay command that reproduces it.
     assert "KeyError: 'pageCount'" in stdout
@@ -146,10 +165,30 @@ def test_buggy_handler_fails_on_exactly_the_broken_event_with_and_without_xdist(
 
     # The same under xdist: identical collection on both workers, the same outcomes.
     (tmp_path / "xdist").mkdir()
-    xdist_code, xdist_outcomes, xdist_stdout = run_buggy(tmp_path / "xdist", "-n", "2")
+    xdist_code, xdist_outcomes, xdist_stdout = run_consumer(tmp_path / "xdist", BUGGY, "-n", "2")
     assert "2 workers" in xdist_stdout
     assert xdist_code == code
     assert xdist_outcomes == outcomes
+
+
+@pytest.mark.parametrize(
+    ("handler", "owner"),
+    [
+        (NOT_IDEMPOTENT, "contract:duplicate-delivery"),
+        (ENVELOPE_STRICT, "contract:envelope-extras"),
+    ],
+    ids=["duplicate-id", "strict-envelope"],
+)
+def test_a_contract_bug_fails_exactly_its_contract_item(
+    tmp_path: Path, handler: str, owner: str
+) -> None:
+    # Event items draw envelope extras too; a failure that goes away on the plain
+    # delivery is the contract case's, so they pass.
+    code, outcomes, stdout = run_consumer(tmp_path, handler, events="ocr.job.*")
+    assert code == 1, stdout
+    failed = sorted(n for n, outcome in outcomes.items() if outcome != "PASSED")
+    assert failed == [f"pyproject.toml::conformance[{owner}]"], stdout
+    assert "pyproject.toml::conformance[ocr.job.created]" in outcomes
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,17 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
             return command(*args, **kwargs)
         ctx = click.get_current_context()
+        handler_only = [
+            flag
+            for flag, name in (("--deadline", "deadline"), ("--schema-only", "schema_only"))
+            if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)
+        ]
+        if handler_only:
+            used = "--app" if app_spec else "--url"
+            raise UsageError(
+                f"{' and '.join(handler_only)} only apply to a handler TARGET, not to {used} "
+                "(a receiver has --time-limit)"
+            )
         explicit_examples = ctx.get_parameter_source("max_examples") not in (
             click.core.ParameterSource.DEFAULT,
             None,
