@@ -122,6 +122,29 @@ def test_same_bug_in_many_cases_is_reported_once(tmp_path: Path) -> None:
     assert report.failures[0].case == next(iter(CATALOG.select("vault.*").order))
 
 
+#: handler -> (events, the one case that owns its bug)
+OWNERS = {
+    "optional_field": ("vault.upload.*", "vault.upload.initiated"),
+    "strict_fields": ("vault.upload.*", "contract:additive-fields"),
+    "envelope_strict": ("vault.upload.*", "contract:envelope-extras"),
+    "not_idempotent": ("vault.upload.*", "contract:duplicate-delivery"),
+    "fixed_timestamp": ("vault.upload.*", "contract:timestamp-forms"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OWNERS))
+def test_each_bug_is_reported_once_by_the_case_that_owns_it(name: str) -> None:
+    # Event cases draw extras and every timestamp form too, and contract cases draw
+    # every event: the plain counterpart of the failing delivery decides the owner.
+    events, owner = OWNERS[name]
+    report = fuzz(f"{HANDLERS / name}.py:handle", events, max_examples=10, seed=5,
+                  failures_dir=None)  # fmt: skip
+    assert [(f.case, f.frame.lineno if f.frame else None) for f in report.failures] == [
+        (owner, bug_line(name))
+    ]
+    assert {c.id for c in report.cases if c.failures} == {owner}
+
+
 def test_schema_only_mode_has_no_contract_cases() -> None:
     ids = [c.id for c in fuzz_cases("ocr.*", contract=False)]
     assert ids == [n for n in CATALOG.order if n.startswith("ocr.")]
@@ -251,8 +274,19 @@ def test_cli_duplicates_are_a_contract_case(tmp_path: Path) -> None:
         ["fuzz", f"{HANDLERS / 'ordering.py'}:handle", "--events", "nope.*"],
         ["fuzz"],
         ["replay", "missing.json", "--target", "json:dumps"],
+        ["fuzz", "--app", "json:dumps", "--secret-env", "NOPE", "--deadline", "1"],
+        ["fuzz", "--url", "http://127.0.0.1:9/", "--secret-env", "NOPE", "--schema-only"],
     ],
-    ids=["not-importable", "no-attribute", "not-callable", "no-event", "no-target", "no-file"],
+    ids=[
+        "not-importable",
+        "no-attribute",
+        "not-callable",
+        "no-event",
+        "no-target",
+        "no-file",
+        "app-deadline",
+        "url-schema-only",
+    ],
 )
 def test_cli_usage_errors_exit_2_with_one_line(args: list[str], tmp_path: Path) -> None:
     out = run_cli(*args, cwd=tmp_path)
@@ -260,3 +294,5 @@ def test_cli_usage_errors_exit_2_with_one_line(args: list[str], tmp_path: Path) 
     assert out.stderr.count("\n") == 1
     assert out.stderr.startswith("casedev-conformance: error:")
     assert "Traceback" not in out.stderr
+    if "--app" in args or "--url" in args:
+        assert "only apply to a handler TARGET" in out.stderr
