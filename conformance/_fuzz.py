@@ -14,12 +14,14 @@ last failing example seen is reported instead.
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import hashlib
 import json
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -67,15 +69,71 @@ class FuzzCase:
     counterpart: Callable[[dict[str, Any]], dict[str, Any]] | None = field(
         default=None, repr=False, compare=False, hash=False
     )
-    #: ``"plain"``: the case owns failures its counterpart reproduces (event cases and
-    #: unknown event types); ``"added"``: failures the counterpart does not reproduce
-    #: (the other contract cases: what they add is the cause).
-    claims: Literal["plain", "added"] = "plain"
+    #: Which failures the case owns. ``"plain"``: those its counterpart reproduces (event
+    #: cases, unknown event types). ``"added"``: those it does not reproduce (contract
+    #: cases: what they add is the cause; a reproduced one is the event's). ``"event"``:
+    #: none; a search-only case whose failures all belong to the events (boundary
+    #: values, which the schemas allow): ``fuzz`` attributes them to the event, the
+    #: pytest plugin does not collect it.
+    claims: Literal["plain", "added", "event"] = "plain"
 
     @property
     def is_contract(self) -> bool:
         """Whether this case exercises a contract rule rather than one event's schema."""
         return self.id.startswith("contract:")
+
+    def reproduces(
+        self,
+        handler: Callable[[dict[str, Any]], Any],
+        delivery: dict[str, Any],
+        failure: HandlerFailure,
+        *,
+        deadline: float | None = DEFAULT_DEADLINE,
+    ) -> bool | None:
+        """Whether ``delivery``'s plain counterpart fails like ``failure`` (the same
+        ``HandlerFailure.key``); None when the case has no counterpart."""
+        if self.counterpart is None:
+            return None
+        try:
+            check_handler(handler, [self.counterpart(delivery)], deadline=deadline)
+        except HandlerFailure as again:
+            return again.key == failure.key
+        return False
+
+    def owner(
+        self,
+        handler: Callable[[dict[str, Any]], Any],
+        deliveries: Sequence[dict[str, Any]],
+        failure: HandlerFailure,
+        *,
+        deadline: float | None = DEFAULT_DEADLINE,
+        events: Mapping[str, FuzzCase] | None = None,
+    ) -> str | None:
+        """The id of the case that owns ``failure`` (met on ``deliveries``, as drawn).
+
+        The failing delivery's plain counterpart (the delivery alone, with a fresh id and
+        without what this case adds) is handed to ``handler``. If it passes, what the
+        case added (a repeated id, an order, extra fields, a timestamp form) broke the
+        handler: an ``"added"`` case owns the failure; for a ``"plain"`` case it is the
+        contract case for that addition, not known here (None). If it fails the same way,
+        a ``"plain"`` case owns it; for the others it belongs to the failing event's case
+        in ``events`` if that case's own counterpart (everything contract mode adds
+        stripped) still fails the same way, else to another contract case (None).
+        """
+        delivery = deliveries[failure.index]
+        reproduced = self.reproduces(handler, delivery, failure, deadline=deadline)
+        if reproduced is None:
+            return self.id
+        if self.claims == "plain":
+            return self.id if reproduced else None
+        if not reproduced:
+            return self.id if self.claims == "added" else None
+        event_case = (events or {}).get(failure.event or "")
+        if event_case is None or event_case.is_contract:
+            return None
+        if event_case.reproduces(handler, delivery, failure, deadline=deadline) is False:
+            return None
+        return event_case.id
 
     def owns(
         self,
@@ -85,26 +143,8 @@ class FuzzCase:
         *,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> bool:
-        """Whether ``failure`` (met on ``deliveries``, as drawn) is caused by this case.
-
-        The failing delivery's plain counterpart (the delivery alone, with a fresh id and
-        without what this case adds) is handed to ``handler``. If it fails the same way
-        (same ``HandlerFailure.key``), the failure belongs to the plain delivery: a case
-        that ``claims`` ``"plain"`` (an event case, unknown event types) owns it, a case
-        that claims ``"added"`` does not. If it passes, what the case added (a repeated
-        id, an order, extra fields, a timestamp form) broke the handler: an ``"added"``
-        case owns it, a ``"plain"`` one does not (the case for that addition reports it).
-        """
-        if self.counterpart is None:
-            return True
-        plain = self.counterpart(deliveries[failure.index])
-        try:
-            check_handler(handler, [plain], deadline=deadline)
-        except HandlerFailure as again:
-            reproduced = again.key == failure.key
-        else:
-            reproduced = False
-        return reproduced == (self.claims == "plain")
+        """Whether this case owns ``failure`` (what the pytest plugin's items ask)."""
+        return self.owner(handler, deliveries, failure, deadline=deadline) == self.id
 
 
 def fuzz_cases(
@@ -313,10 +353,12 @@ class _Search:
         handler: Callable[[dict[str, Any]], Any],
         deadline: float | None,
         known: frozenset[tuple[str, ...]] = frozenset(),
+        events: Mapping[str, FuzzCase] | None = None,
     ) -> None:
         self.handler = handler
         self.deadline = deadline
         self.known = known
+        self.events = events or {}
         self.examples = 0
         self.failures: dict[tuple[str, ...], HandlerFailure] = {}
         self.timed_out = False
@@ -347,15 +389,17 @@ class _Search:
             try:
                 check_handler(self.handler, deliveries, deadline=self.deadline)
             except HandlerFailure as failure:
-                if not case.owns(self.handler, deliveries, failure, deadline=self.deadline):
-                    # Not this case's bug: the plain counterpart fails too, so the
-                    # event's own case reports it. A pass for this case.
+                owner = case.owner(
+                    self.handler, deliveries, failure, deadline=self.deadline, events=self.events
+                )
+                if owner is None:
+                    # Another contract case's bug (it finds and reports it): a pass here.
                     return
                 if failure.key in self.known:
                     # Found and shrunk by an earlier case: reported once, so keep
                     # searching this case for other bugs instead of shrinking it again.
                     return
-                failure.case = case.id
+                failure.case = owner  # this case, or the event whose bug it is
                 self.failures[failure.key] = failure
                 if failure.kind == "timeout":
                     self.timed_out = True
@@ -414,9 +458,10 @@ def fuzz(
     )
     started = time.perf_counter()
     distinct: dict[tuple[str, ...], HandlerFailure] = {}
+    events = {c.id: c for c in cases if not c.is_contract}
     for done, case in enumerate(cases, start=1):
         case_started = time.perf_counter()
-        search = _Search(func, deadline, frozenset(distinct))
+        search = _Search(func, deadline, frozenset(distinct), events)
         search.run(case, max_examples=max_examples, seed=seed)
         for key, failure in search.failures.items():
             distinct.setdefault(key, failure)
@@ -427,6 +472,10 @@ def fuzz(
         if progress is not None:
             progress(result, done, len(cases))
     report.failures = list(distinct.values())
+    # A failure found by one case may belong to another (a contract case meeting an
+    # event's bug): count each under the case that owns it.
+    owned = collections.Counter(f.case for f in report.failures)
+    report.cases = [dataclasses.replace(c, failures=owned[c.id]) for c in report.cases]
     if failures_dir is not None:
         for failure in report.failures:
             save_failure(failure, failures_dir)

@@ -15,9 +15,11 @@ allows them), ``contract:additive-fields`` what fails only with data extras,
 only with a non-canonical ``occurred_at`` of the same instant,
 ``contract:duplicate-delivery`` / ``contract:out-of-order`` only after the deliveries
 before it, and ``contract:unknown-event-type`` what fails on a plain delivery of an
-unknown type (its extras and timestamp forms belong to the cases above). Boundary values have
-no case of their own: event cases in contract mode draw boundary-heavy payloads for
-about half their examples, and a failure there is the event's.
+unknown type (its extras and timestamp forms belong to the cases above).
+``contract:boundary-values`` owns nothing: boundary values are values the schemas
+allow, so a failure on them is the event's (event cases in contract mode draw
+boundary-heavy payloads for about half their examples); ``fuzz`` runs it as an extra
+search and reports what it finds under the event, the pytest plugin does not collect it.
 """
 
 from __future__ import annotations
@@ -176,9 +178,13 @@ def plain_delivery(delivery: dict[str, Any]) -> dict[str, Any]:
     return _canonical_time(_without_data_extras(_without_envelope_extras(delivery)))
 
 
+def _boundary_values(scope: _Scope) -> SearchStrategy[Deliveries]:
+    return _single(scope.known(boundary=True))
+
+
 Builder = Callable[[_Scope], SearchStrategy[Deliveries] | None]
 Counterpart = Callable[[dict[str, Any]], dict[str, Any]]
-Claims = Literal["plain", "added"]
+Claims = Literal["plain", "added", "event"]
 
 #: contract case id -> (description, builder, counterpart, claims). Order is the order
 #: cases run in. ``counterpart`` strips contract additions from a failing delivery;
@@ -219,6 +225,12 @@ CONTRACT_CASES: dict[str, tuple[str, Builder, Counterpart, Claims]] = {
         _timestamp_forms,
         _canonical_time,
         "added",
+    ),
+    "contract:boundary-values": (
+        "boundary values in every field: empty, non-ASCII, astral, long, huge, null",
+        _boundary_values,
+        _alone,
+        "event",
     ),
 }
 
