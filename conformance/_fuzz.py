@@ -6,6 +6,11 @@ shrink failures, reports each distinct failure (exception type + handler line) o
 with its minimal failing delivery, and saves that delivery as a JSON file that
 ``replay`` (and ``casedev-conformance replay``) reruns without Hypothesis.
 
+Each failure is attributed to the case that owns it (``FuzzCase.owner``): the failing
+delivery's plain counterpart is rerun, and a failure that survives it is the event's
+(reported under the event name even when a contract case found it), one that does not
+is the contract case's (duplicates, order, extras, timestamp forms).
+
 Handler state persists across deliveries, examples and cases, as in production. The
 failure recorded for a bug is the last one Hypothesis produced for it, which is its
 shrunk example; if the handler's state makes that replay pass (a flaky failure), the

@@ -295,4 +295,4 @@ def test_cli_usage_errors_exit_2_with_one_line(args: list[str], tmp_path: Path) 
     assert out.stderr.startswith("casedev-conformance: error:")
     assert "Traceback" not in out.stderr
     if "--app" in args or "--url" in args:
-        assert "only apply to a handler TARGET" in out.stderr
+        assert "only to a handler TARGET, not to --" in out.stderr

@@ -195,13 +195,14 @@ def run_handler_fuzz(
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_DEADLINE,
     show_default=True,
-    help="Seconds a handler may take per delivery before it counts as a failure.",
+    help="Seconds a handler may take per delivery before it counts as a failure "
+    "(handler TARGET only; receivers have --time-limit).",
 )
 @click.option(
     "--schema-only",
     is_flag=True,
     help="Only what the schemas spell out: no extra fields, unknown types, duplicates, "
-    "reordering, timestamp forms or boundary values.",
+    "reordering, timestamp forms or boundary values (handler TARGET only).",
 )
 @click.option(
     "--failures-dir",

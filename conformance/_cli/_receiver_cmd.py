@@ -133,8 +133,9 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if handler_only:
             used = "--app" if app_spec else "--url"
             raise UsageError(
-                f"{' and '.join(handler_only)} only apply to a handler TARGET, not to {used} "
-                "(a receiver has --time-limit)"
+                f"{' and '.join(handler_only)} "
+                f"{'apply' if len(handler_only) > 1 else 'applies'} only to a handler TARGET, "
+                f"not to {used} (a receiver has --time-limit)"
             )
         explicit_examples = ctx.get_parameter_source("max_examples") not in (
             click.core.ParameterSource.DEFAULT,
