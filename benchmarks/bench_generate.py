@@ -19,10 +19,19 @@ all three generators are measured in one process inside a separate virtualenv wi
 ``hypothesis==6.170.9`` (created once under the system temp dir, reused afterwards);
 payloads() and the hand-written strategy are measured again on the installed Hypothesis.
 
+What is compared. The hand-written strategy generates exactly what the schemas spell
+out, like ``payloads(contract=False)``; that like-for-like pair is the issue's 0.8x
+target. Both modes are held to the 8x target against hypothesis-jsonschema.
+``payloads()`` (contract mode, the default) generates more per payload than either
+anchor: unknown extra keys with arbitrary JSON values at every object level in three
+payloads out of four, boundary values in half of them. Its ratios are printed too, as
+information: a hand-written strategy doing the same work would be slower as well.
+
 Method (identical for every generator): for each event, one ``@given(st.data())`` test
 with ``max_examples=N`` (generate phase only, no database, no deadline, health checks
 off) whose body draws K values from the event's strategy; the figure is values drawn /
-wall time, best of R interleaved rounds (a loaded machine only ever slows a round down).
+wall time, best of R interleaved rounds (a loaded machine only ever slows a round down;
+the order rotates every round so that no generator always runs first).
 Drawing several values per example spreads Hypothesis' fixed per-example cost (about a
 millisecond, the same for every generator) so that the figure measures the generators.
 A warm-up run builds every strategy first, so compilation is not measured.
@@ -108,8 +117,11 @@ MEASURE = textwrap.dedent(
         for strategies in generators.values():
             timed(strategies, 2, 1)  # warm-up: build every strategy
         best = dict.fromkeys(generators, 0.0)
-        for _ in range(rounds):
-            for name, strategies in generators.items():
+        names = list(generators)
+        for index in range(rounds):
+            # Rotate the order every round, so that no generator always runs first.
+            for name in names[index % len(names):] + names[:index % len(names)]:
+                strategies = generators[name]
                 calls, seconds = timed(strategies, n, k)
                 best[name] = max(best[name], calls / seconds)
         return best
@@ -183,7 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=10, help="Hypothesis examples per event")
     parser.add_argument("--draws", type=int, default=5, help="values drawn per example")
-    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (best kept)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
     parser.add_argument("--skip-fuzz", action="store_true", help="skip the fuzz wall time")
     args = parser.parse_args()
     schemas = ROOT / "schemas"
@@ -214,16 +226,20 @@ def main() -> None:
                 print(f"    {key:<26}{float(result[key]):>10.0f}/s")
     print("\nratios (same process, same Hypothesis):")
     anchor = float(old["hypothesis-jsonschema"])
-    for key in ("payloads(contract=False)", "payloads()"):
-        print(
-            f"    {key} / hypothesis-jsonschema  = {float(old[key]) / anchor:5.1f}x   (target >= 8x)"
-        )
+    for key, note in (
+        ("payloads(contract=False)", "TARGET >= 8x"),
+        ("payloads()", "TARGET >= 8x, contract mode"),
+    ):
+        ratio = float(old[key]) / anchor
+        print(f"    {key:<26}/ hypothesis-jsonschema {ratio:6.1f}x   ({note})")
     for label, result in ((str(old["hypothesis"]), old), (str(new["hypothesis"]), new)):
         hand = float(result["hand-written"])
-        for key in ("payloads(contract=False)", "payloads()"):
-            print(
-                f"    {key} / hand-written  = {float(result[key]) / hand:5.2f}x   (target >= 0.8x, Hypothesis {label})"
-            )
+        for key, note in (
+            ("payloads(contract=False)", "TARGET >= 0.8x, like for like"),
+            ("payloads()", "contract mode does more per payload; information"),
+        ):
+            ratio = float(result[key]) / hand
+            print(f"    {key:<26}/ hand-written {ratio:6.2f}x   ({note}, Hypothesis {label})")
 
     if not args.skip_fuzz:
         from conformance import fuzz

@@ -19,6 +19,7 @@ with open ``additionalProperties`` may gain unknown extra keys.
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -88,7 +89,8 @@ class Options:
     ``contract`` adds boundary values and unknown extra keys; ``edges=False`` leaves the
     boundary values out of the leaves (extras stay); ``boundary`` draws leaves from the
     boundary values only and puts ``null`` first; ``extras_min`` forces that
-    many extra keys into every object with declared properties; ``record`` marks the
+    many extra keys into every object with declared properties; ``extras=False`` adds
+    none (boundary values stay); ``record`` marks the
     added keys (``Extended``) so tests can strip them again.
     """
 
@@ -97,6 +99,7 @@ class Options:
     boundary: bool = False
     extras_min: int = 0
     edges: bool = True
+    extras: bool = True
 
     @property
     def leaf_edges(self) -> bool:
@@ -141,6 +144,12 @@ def _merge_extras_recorded(pair: tuple[dict[str, Any], dict[str, Any]]) -> dict[
     merged.update(extra)
     merged.added = frozenset(extra)
     return merged
+
+
+def _mark_added(names: frozenset[str], value: dict[str, Any]) -> dict[str, Any]:
+    marked = Extended(value)
+    marked.added = names.intersection(value)
+    return marked
 
 
 def with_extras(
@@ -361,17 +370,26 @@ class Compiler:
             for name, sub in properties.items()
             if name not in fixed and sub is not False
         }
-        base = st.fixed_dictionaries(fixed, optional=optional)
-        if not contract or extra_schema is False:
-            return base
-        values = (
-            _contract.json_values(contract)
-            if extra_schema is True
-            else self.compile(extra_schema, ctx.at("additionalProperties"))
-        )
+        if not (contract and self.options.extras) or extra_schema is False:
+            return st.fixed_dictionaries(fixed, optional=optional)
+        if extra_schema is not True:
+            values = self.compile(extra_schema, ctx.at("additionalProperties"))
+        elif self.options.boundary:
+            values = _contract.boundary_json_values()
+        else:
+            values = _contract.json_values(contract)
+        # Extra keys are more optional keys of the same fixed_dictionaries (no tuples,
+        # map or one_of layer per object): each shrinks away like an optional field.
         declared = frozenset(properties) | frozenset(required)
-        extras = _contract.additive_fields(declared, values, min_size=self.options.extras_min)
-        return with_extras(base, extras, record=self.options.record)
+        names = [n for n in _contract.EXTRA_NAMES if n not in declared]
+        forced, loose = names[: self.options.extras_min], names[self.options.extras_min :]
+        strategy = st.fixed_dictionaries(
+            {**fixed, **dict.fromkeys(forced, values)},
+            optional={**optional, **dict.fromkeys(loose, values)},
+        )
+        if self.options.record:
+            return strategy.map(functools.partial(_mark_added, frozenset(names)))
+        return strategy
 
     def _array(self, node: dict[str, Any], ctx: _Context) -> SearchStrategy[Any]:
         low = int(node.get("minItems", 0))
@@ -534,7 +552,8 @@ _NULL_FIRST: SearchStrategy[None] = st.none()
 # a bare st.none() would win over "" or [] however late it is listed. With the extra
 # (ignored) choice, nullable fields shrink to a non-null value and a null left in a
 # shrunk failure is one the handler chokes on.
-_NULL_LAST: SearchStrategy[None] = st.booleans().map(lambda _: None)
+# (Two equal elements rather than st.booleans().map(): one choice, no map layer.)
+_NULL_LAST: SearchStrategy[None] = st.sampled_from((None, None))
 
 _TYPE_COMPILERS: dict[str, Callable[[Compiler, dict[str, Any], _Context], SearchStrategy[Any]]] = {
     "object": Compiler._object,

@@ -221,6 +221,20 @@ def json_values(contract: bool = True) -> SearchStrategy[Any]:
 
 _JSON_KEYS = ("id", "value", "ünï", "")
 
+#: JSON values at the edges: one of each type, empty and nested containers, boundary
+#: numbers and strings (what extra keys carry in boundary-heavy payloads).
+BOUNDARY_JSON: tuple[Any, ...] = (
+    None, True, False, 0, -1, 0.5, 1e21, 2**53 + 2, -1.7976931348623157e308,
+    "", "ü😀", "\U0001d518", "null", [], {}, [None, 1, "a", [], {}],
+    {"id": None, "nested": {"deep": [1, {"": "x"}]}}, "x" * LONG,
+)  # fmt: skip
+
+
+@cache
+def boundary_json_values() -> SearchStrategy[Any]:
+    """JSON values at the edges (``BOUNDARY_JSON``), one cheap choice each."""
+    return st.sampled_from(BOUNDARY_JSON)
+
 
 # -- formats ----------------------------------------------------------------------------
 

@@ -94,14 +94,20 @@ class Generators:
         """The payload (``data``) strategy of event ``name``."""
         key = (name, options)
         if key not in self._payloads:
-            if options.contract and options.edges and not options.boundary:
-                # Typical payloads or boundary-heavy ones: one choice per payload instead
-                # of one per leaf, which roughly halves the cost of contract mode. Both
-                # carry extras; shrinking goes to the typical branch.
-                self._payloads[key] = st.one_of(
-                    self.payload(name, replace(options, edges=False)),
-                    self.payload(name, replace(options, boundary=True)),
-                )
+            if options.contract and options.edges and not options.boundary and options.extras:
+                # One choice per payload instead of one per leaf or per object: typical
+                # payloads without extras (what shrinking lands on) or with extra keys at
+                # every object level, a quarter each, and boundary-heavy payloads with
+                # extras half the time. (With forced extras: typical or boundary, half
+                # each.) one_of() drops repeated branches by identity, hence the second
+                # boundary branch is the first one mapped through ``_same``.
+                typical = replace(options, edges=False)
+                boundary = self.payload(name, replace(options, boundary=True))
+                branches = [self.payload(name, typical), boundary]
+                if not options.extras_min:
+                    plain = self.payload(name, replace(typical, extras=False))
+                    branches = [plain, branches[0], boundary, boundary.map(_same)]
+                self._payloads[key] = st.one_of(branches)
             else:
                 event = self.catalog[name]
                 compiler = Compiler(self.registry, options, event=name)
@@ -172,6 +178,10 @@ def envelope(
         min_size=extras_min,
     )
     return with_extras(base, extras, record=options.record)
+
+
+def _same(value: dict[str, Any]) -> dict[str, Any]:
+    return value
 
 
 def patterns_of(events: str | Iterable[str]) -> tuple[str, ...]:
