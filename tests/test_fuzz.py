@@ -4,6 +4,7 @@ its minimal delivery, saves replayable files, and passes the tolerant example ha
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import shlex
 import subprocess
@@ -11,11 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import hypothesis.strategies as st
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
 
 from conformance import FuzzReport, UsageError, fuzz, load_catalog
+from conformance._contract import INSTANTS, format_timestamp, timestamp_forms
 from conformance._fuzz import HandlerFailure, check_handler, fuzz_cases, load_failure, replay
+from conformance._scenarios import canonical_timestamp, plain_delivery
 from conformance._target import load_target
 
 HANDLERS = ROOT / "tests" / "handlers"
@@ -143,6 +148,35 @@ def test_each_bug_is_reported_once_by_the_case_that_owns_it(name: str) -> None:
         (owner, bug_line(name))
     ]
     assert {c.id for c in report.cases if c.failures} == {owner}
+
+
+@given(INSTANTS, st.sampled_from(timestamp_forms()))
+def test_canonical_timestamp_is_the_same_instant_in_milliseconds_and_z(
+    instant: dt.datetime, form: tuple[int, str]
+) -> None:
+    digits, offset = form
+    written = format_timestamp(instant, digits, offset)
+    shown = instant if digits else instant.replace(microsecond=0)
+    assert canonical_timestamp(written) == format_timestamp(shown)
+    assert canonical_timestamp(format_timestamp(shown)) == format_timestamp(shown)
+
+
+OCR_CREATED = next(c for c in fuzz_cases("ocr.job.created") if c.id == "ocr.job.created")
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(OCR_CREATED.strategy)
+def test_plain_delivery_strips_exactly_what_contract_mode_adds(
+    deliveries: list[dict[str, Any]],
+) -> None:
+    assert OCR_CREATED.counterpart is plain_delivery
+    (drawn,) = deliveries
+    plain = plain_delivery(drawn)
+    declared = set(CATALOG["ocr.job.created"].schema["properties"])
+    assert set(plain) == {"id", "type", "occurred_at", "data"}
+    assert plain["id"] != drawn["id"]
+    assert plain["data"] == {k: v for k, v in drawn["data"].items() if k in declared}
+    assert plain["occurred_at"] == canonical_timestamp(drawn["occurred_at"])
 
 
 def test_schema_only_mode_has_no_contract_cases() -> None:
