@@ -52,7 +52,8 @@ class HandlerFailure(ConformanceError):
     ``deliveries`` the sequence up to and including it (``index`` points at it),
     ``event`` its ``type``, ``exception`` what the handler raised (None for a timeout),
     ``frame`` the handler's line, ``kind`` ``'exception'`` or ``'timeout'``. ``case`` and
-    ``path`` are filled in by ``fuzz`` (the fuzz case and the saved replay file).
+    ``path`` are filled in by ``fuzz`` (the fuzz case that owns the failure, see
+    ``FuzzCase.owner``, and the saved replay file).
     """
 
     def __init__(
