@@ -218,7 +218,25 @@ class ConformanceFailure(Exception):
     """Raised by an item whose handler failed; ``str()`` is the whole report."""
 
 
-class ConformanceItem(pytest.Item):
+class _Item(pytest.Item):
+    """What every item of ours shares: our own failure text, located at the ini file."""
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | Any:
+        """Our own report for conformance failures; pytest's for anything else."""
+        if isinstance(excinfo.value, ConformanceFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Locate the item at the ini file that configured it."""
+        return self.path, None, self.name
+
+
+class ConformanceItem(_Item):
     """One Hypothesis test: every delivery the case generates, handed to the handler."""
 
     def __init__(self, *, case: FuzzCase, **kwargs: Any) -> None:
@@ -294,22 +312,8 @@ class ConformanceItem(pytest.Item):
         head = "; ".join(f.summary for f in failures if isinstance(f, HandlerFailure))
         return "\n\n".join([head, f"{self.name}: {self.case.description}", *parts])
 
-    def repr_failure(
-        self,
-        excinfo: pytest.ExceptionInfo[BaseException],
-        style: Any = None,
-    ) -> str | Any:
-        """Our own report for handler failures; pytest's for anything else."""
-        if isinstance(excinfo.value, ConformanceFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
 
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        """Locate the item at the ini file that configured it."""
-        return self.path, None, self.name
-
-
-class CompatibilityItem(pytest.Item):
+class CompatibilityItem(_Item):
     """The compatibility gate: the catalog against the baseline (``git:REF`` or a folder)."""
 
     def runtest(self) -> None:
@@ -332,22 +336,8 @@ class CompatibilityItem(pytest.Item):
                 + render(report, "text", color=False)
             )
 
-    def repr_failure(
-        self,
-        excinfo: pytest.ExceptionInfo[BaseException],
-        style: Any = None,
-    ) -> str | Any:
-        """The gate's own output for a failed gate; pytest's report for anything else."""
-        if isinstance(excinfo.value, ConformanceFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
 
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        """Locate the item at the ini file that configured it."""
-        return self.path, None, self.name
-
-
-class ReceiverItem(pytest.Item):
+class ReceiverItem(_Item):
     """Receiver fuzzing: signed deliveries sent to the HTTP app, answers checked."""
 
     def runtest(self) -> None:
@@ -366,9 +356,6 @@ class ReceiverItem(pytest.Item):
         )
         if not report.ok:
             raise ConformanceFailure(report.format())
-
-    repr_failure = CompatibilityItem.repr_failure
-    reportinfo = CompatibilityItem.reportinfo
 
 
 # -- fixtures' bodies -------------------------------------------------------------------
