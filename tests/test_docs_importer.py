@@ -165,3 +165,14 @@ def notations(draw: st.DrawFn) -> str:
 def test_notation_round_trips(text: str) -> None:
     """Law: rendering the schema parsed from a docs type gives the same docs type."""
     assert render_type(parse_type(text)) == text
+
+
+def test_rendered_tables_are_the_docs_pages_own_lines() -> None:
+    """`catalog docs` writes the page's tables byte for byte (the page's empty "Example"
+    headings aside: its examples are not part of the catalog)."""
+    page = DOCS_PAGE.read_text(encoding="utf-8").splitlines()
+    tables = page[page.index("| Event | Stability | Scope | Resource | Description |") :]
+    rendered = render_docs(load_catalog()).splitlines()
+    assert [line for line in rendered if line != "Example"] == [
+        line for line in tables if line.strip() and line != "Example"
+    ]
