@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,9 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.load_profile(
+    "ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "default")
+)
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +37,26 @@ def catalog():  # type: ignore[no-untyped-def]
     from conformance import load_catalog
 
     return load_catalog()
+
+
+def run_many(
+    calls: list[list[str]], cwd: Path | None = None
+) -> list[subprocess.CompletedProcess[str]]:
+    """Several CLI runs at once, each in a fresh interpreter (mostly start-up time)."""
+    env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(Path.home())}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "conformance", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=env,
+        )
+        for args in calls
+    ]
+    out = []
+    for args, proc in zip(calls, procs, strict=True):
+        stdout, stderr = proc.communicate(timeout=120)
+        out.append(subprocess.CompletedProcess(args, proc.returncode, stdout, stderr))
+    return out

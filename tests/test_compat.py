@@ -13,7 +13,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import FIXTURES, SCHEMAS
+from conftest import FIXTURES, SCHEMAS, run_many
 
 from conformance import CompatibilityError, SchemaError, check_compatibility, load_waivers
 from conformance._compat import RULES
@@ -32,32 +32,6 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         check=False,
         env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(Path.home())},
     )
-
-
-def run_many(
-    calls: list[list[str]], cwd: Path | None = None
-) -> list[subprocess.CompletedProcess[str]]:
-    """Several CLI runs at once (each is mostly interpreter start-up)."""
-    env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(Path.home())}
-    procs = [
-        (
-            args,
-            subprocess.Popen(
-                [sys.executable, "-m", "conformance", *args],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                cwd=cwd,
-                env=env,
-            ),
-        )
-        for args in calls
-    ]
-    out = []
-    for args, proc in procs:
-        stdout, stderr = proc.communicate(timeout=120)
-        out.append(subprocess.CompletedProcess(args, proc.returncode, stdout, stderr))
-    return out
 
 
 def sides(folder: Path) -> tuple[str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCHEMAS
+from conftest import SCHEMAS, run_many
 
 from conformance import load_catalog
 from conformance._compat import EventSchema
@@ -29,27 +28,6 @@ BETA = [e.name for e in CATALOG if e.stability == "beta"]
 GROWN, RETIRED_FIELD, REWORDED = STABLE[0], STABLE[1], STABLE[2]
 BETA_CHANGED, PROMOTED = BETA[0], BETA[1]
 NEW_EVENT = "zz.release.added"
-
-
-def run_many(calls: list[list[str]], cwd: Path) -> list[subprocess.CompletedProcess[str]]:
-    """Several CLI runs at once, in ``cwd``."""
-    env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(Path.home())}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "conformance", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=cwd,
-            env=env,
-        )
-        for args in calls
-    ]
-    out = []
-    for args, proc in zip(calls, procs, strict=True):
-        stdout, stderr = proc.communicate(timeout=120)
-        out.append(subprocess.CompletedProcess(args, proc.returncode, stdout, stderr))
-    return out
 
 
 def _edit(root: Path, name: str, change: Any) -> None:
