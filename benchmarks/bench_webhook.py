@@ -27,7 +27,7 @@ from pathlib import Path
 import standardwebhooks
 
 from conformance import Webhook, fuzz_receiver
-from conformance._target import load_object
+from conformance._fuzzing._target import load_object
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()

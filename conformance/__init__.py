@@ -29,45 +29,46 @@ if TYPE_CHECKING:
     from ._compat import (
         CompatReport,
         Finding,
+        ReleaseReport,
         Rule,
         Side,
         Waiver,
         Witness,
         check_compatibility,
+        history_report,
         load_side,
         load_waivers,
+        release_report,
     )
-    from ._fuzz import FuzzReport, fuzz
-    from ._receiver import fuzz_receiver
-    from ._report import ReleaseReport, history_report, release_report
-    from ._validate import DeliveryValidator, validate
-    from ._webhook import Webhook
-
-__version__ = "0.1.0"
+    from ._fuzzing import FuzzReport, fuzz
+    from ._validation import DeliveryValidator, validate
+    from ._version import __version__
+    from ._webhooks import Webhook, fuzz_receiver
 
 #: public name -> the private module that defines it, imported on first use.
 _LAZY: dict[str, str] = {
     "Catalog": "._catalog",
     "CompatReport": "._compat",
-    "DeliveryValidator": "._validate",
+    "DeliveryValidator": "._validation",
     "Event": "._catalog",
     "Finding": "._compat",
-    "FuzzReport": "._fuzz",
+    "FuzzReport": "._fuzzing",
     "Rule": "._compat",
-    "ReleaseReport": "._report",
+    "ReleaseReport": "._compat",
     "Side": "._compat",
     "Waiver": "._compat",
-    "Webhook": "._webhook",
+    "Webhook": "._webhooks",
     "Witness": "._compat",
     "check_compatibility": "._compat",
-    "fuzz": "._fuzz",
-    "fuzz_receiver": "._receiver",
-    "history_report": "._report",
+    "fuzz": "._fuzzing",
+    "fuzz_receiver": "._webhooks",
+    "history_report": "._compat",
     "load_catalog": "._catalog",
     "load_side": "._compat",
     "load_waivers": "._compat",
-    "release_report": "._report",
-    "validate": "._validate",
+    "release_report": "._compat",
+    "validate": "._validation",
+    "__version__": "._version",
 }
 
 

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ._errors import UsageError
 
@@ -27,18 +27,42 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
 
+IniKind = Literal["string", "linelist"]
+
+
+def _setting(default: Any, ini: IniKind, help_text: str) -> Any:
+    """A settings field: its default, its pytest ini type and its one-line help."""
+    return dataclasses.field(default=default, metadata={"ini": ini, "help": help_text})
+
+
 @dataclass(frozen=True)
 class ConformanceConfig:
     """The settings of one run (or one test): frozen, so layers can only replace it."""
 
-    handler: str | None = None
-    app: str | None = None
-    secret_env: str | None = None
-    events: tuple[str, ...] = ("*",)
-    max_examples: int | None = None
-    contract: bool = True
-    catalog: str | None = None
-    baseline: str | None = None
+    handler: str | None = _setting(
+        None, "string", "handler to fuzz: package.module:callable or path/file.py:callable"
+    )
+    app: str | None = _setting(
+        None, "string", "HTTP receiver to fuzz: package.module:app (ASGI/WSGI)"
+    )
+    secret_env: str | None = _setting(
+        None, "string", "environment variable holding the receiver's whsec_ secret"
+    )
+    events: tuple[str, ...] = _setting(
+        ("*",), "linelist", "event filters (exact names, prefix.*, *); default *"
+    )
+    max_examples: int | None = _setting(
+        None, "string", "Hypothesis examples per event (default: the active profile's)"
+    )
+    contract: bool = _setting(
+        True, "string", "contract mode (extras, unknown types, repeats, shuffles): true/false"
+    )
+    catalog: str | None = _setting(
+        None, "string", "a pinned catalog folder instead of the packaged one"
+    )
+    baseline: str | None = _setting(
+        None, "string", "baseline for the compatibility gate item, e.g. git:origin/main"
+    )
 
     @property
     def collects(self) -> bool:
@@ -65,6 +89,12 @@ class ConformanceConfig:
 
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ConformanceConfig))
+
+#: The one settings table: name -> (pytest ini type, help). Each setting is also
+#: ``--conformance-<name>`` in pytest and ``CONFORMANCE_<NAME>`` in the environment.
+SETTINGS: dict[str, tuple[IniKind, str]] = {
+    f.name: (f.metadata["ini"], f.metadata["help"]) for f in dataclasses.fields(ConformanceConfig)
+}
 
 
 def resolve(layers: Iterable[tuple[str, Mapping[str, Any]]]) -> ConformanceConfig:

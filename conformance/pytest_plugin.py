@@ -1,8 +1,8 @@
 """The pytest plugin's entry point: options, fixtures and a marker, nothing heavy.
 
 pytest imports this module in every run of every project that has casedev-conformance
-installed (the ``pytest11`` entry point), so it imports nothing but pytest and the
-standard library. The work lives in :mod:`conformance._plugin_impl`, imported only
+installed (the ``pytest11`` entry point), so it imports nothing but pytest, the standard library
+and the settings table (``_config``). The work lives in :mod:`conformance._plugin`, imported only
 when a ``conformance_*`` setting is present or a conformance fixture is used.
 """
 
@@ -10,33 +10,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from ._config import SETTINGS
 
 if TYPE_CHECKING:
     from ._catalog import Catalog
     from ._config import ConformanceConfig
 
-#: setting name -> (ini type, help). Each is also ``--conformance-<name>`` and
-#: ``CONFORMANCE_<NAME>`` in the environment.
-SETTINGS: dict[str, tuple[Literal["string", "linelist"], str]] = {
-    "handler": ("string", "handler to fuzz: package.module:callable or path/file.py:callable"),
-    "app": ("string", "HTTP receiver to fuzz: package.module:app (ASGI/WSGI)"),
-    "secret_env": ("string", "environment variable holding the receiver's whsec_ secret"),
-    "events": ("linelist", "event filters (exact names, prefix.*, *); default *"),
-    "max_examples": ("string", "Hypothesis examples per event (default: the active profile's)"),
-    "contract": ("string", "contract mode (extras, unknown types, repeats, shuffles): true/false"),
-    "catalog": ("string", "a pinned catalog folder instead of the packaged one"),
-    "baseline": ("string", "baseline for the compatibility gate item, e.g. git:origin/main"),
-}
-
 MARKER = (
     "conformance(*events, events=None, contract=None, max_examples=None): scope the "
     "conformance fixtures (catalog, delivery factory, conformance_event) to these events"
 )
-
-_PLUGIN_NAME = "conformance-impl"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -86,15 +73,15 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; load the real plugin only when settings are present."""
     config.addinivalue_line("markers", MARKER)
     if settings_present(config):
-        from ._plugin_impl import ConformancePlugin
+        from ._plugin import PLUGIN_NAME, ConformancePlugin
 
-        config.pluginmanager.register(ConformancePlugin.from_pytest(config), _PLUGIN_NAME)
+        config.pluginmanager.register(ConformancePlugin.from_pytest(config), PLUGIN_NAME)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize tests that ask for ``conformance_event`` over the selected events."""
     if "conformance_event" in metafunc.fixturenames:
-        from ._plugin_impl import parametrize_events
+        from ._plugin import parametrize_events
 
         parametrize_events(metafunc)
 
@@ -102,7 +89,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture
 def conformance_config(request: pytest.FixtureRequest) -> ConformanceConfig:
     """The resolved, immutable settings for this test (the marker applied last)."""
-    from ._plugin_impl import config_for
+    from ._plugin import config_for
 
     return config_for(request)
 
@@ -110,7 +97,7 @@ def conformance_config(request: pytest.FixtureRequest) -> ConformanceConfig:
 @pytest.fixture
 def conformance_catalog(conformance_config: ConformanceConfig) -> Catalog:
     """The catalog (packaged or pinned), narrowed to the events this test is scoped to."""
-    from ._plugin_impl import catalog_for
+    from ._plugin import catalog_for
 
     return catalog_for(conformance_config)
 
@@ -120,6 +107,6 @@ def conformance_delivery(
     conformance_catalog: Catalog,
 ) -> Callable[..., dict[str, Any]]:
     """A factory of realistic, valid deliveries: ``conformance_delivery(event, **changes)``."""
-    from ._plugin_impl import delivery_factory
+    from ._plugin import delivery_factory
 
     return delivery_factory(conformance_catalog)

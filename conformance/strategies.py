@@ -21,12 +21,10 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from . import _contract
 from ._catalog import Catalog, Event
-from ._compile import Options
 from ._errors import UsageError
-from ._generate import generators, patterns_of
-from ._scenarios import build_cases
+from ._generation import Options, build_cases, generators, patterns_of
+from ._generation import _contract as contract_values
 
 __all__ = [
     "deliveries",
@@ -105,15 +103,15 @@ def scenarios(
 
 def event_ids() -> SearchStrategy[str]:
     """Fresh ``evt_`` + ULID event ids, never repeating within the process."""
-    return _contract.event_ids()
+    return contract_values.event_ids()
 
 
 def timestamps(*, contract: bool = True) -> SearchStrategy[str]:
     """RFC 3339 ``occurred_at`` values: every form Case.dev may send, or with
     ``contract=False`` only the canonical ``2026-04-24T15:12:09.481Z`` form."""
-    return _contract.timestamps(_check_flag("contract", contract))
+    return contract_values.timestamps(_check_flag("contract", contract))
 
 
 def json_values() -> SearchStrategy[Any]:
     """Arbitrary JSON values with numbers as a JavaScript producer sends them."""
-    return _contract.json_values(True)
+    return contract_values.json_values(True)

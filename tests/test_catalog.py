@@ -2,7 +2,7 @@
 
 The per-field cases are derived from the docs page itself (``parse_docs``), with a
 small interpreter of the docs' type notation written here, independently of
-``conformance._notation``: the schemas must accept and reject what the docs imply.
+``conformance._catalog._notation``: the schemas must accept and reject what the docs imply.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from conformance import (
     UsageError,
     load_catalog,
 )
-from conformance._importer import EventSpec, FieldSpec, parse_docs
-from conformance._validate import validator_for
+from conformance._catalog._docs_import import EventSpec, FieldSpec, parse_docs
+from conformance._validation._validator import validator_for
 
 SPECS: list[EventSpec] = parse_docs(DOCS_PAGE.read_text(encoding="utf-8"), path=str(DOCS_PAGE))
 NAMES = sorted(s.name for s in SPECS)

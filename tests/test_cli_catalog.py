@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import DOCS_PAGE, FIXTURES, SCHEMAS
 
-from conformance._importer import parse_docs
+from conformance._catalog._docs_import import parse_docs
 
 SPECS = {s.name: s for s in parse_docs(DOCS_PAGE.read_text(encoding="utf-8"))}
 CASES = sorted((FIXTURES / "payloads").glob("*/*.json"))

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import load_catalog
-from conformance._docs import docs_drift, render_docs
-from conformance._importer import parse_docs
-from conformance._notation import parse_type, render_type
+from conformance._catalog._docs_import import parse_docs
+from conformance._catalog._docs_render import docs_drift, render_docs
+from conformance._catalog._notation import parse_type, render_type
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -21,8 +21,8 @@ from referencing.jsonschema import DRAFT202012
 from schemathesis.core.failures import ServerError
 
 from conformance import Webhook, load_catalog
-from conformance._export import asyncapi_document, openapi_document
-from conformance._target import load_object
+from conformance._export._documents import asyncapi_document, openapi_document
+from conformance._fuzzing._target import load_object
 from conformance.strategies import deliveries
 
 sys.path.insert(0, str(ROOT / "tests" / "receivers"))

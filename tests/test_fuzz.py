@@ -18,10 +18,17 @@ from conftest import ROOT
 from hypothesis import given, settings
 
 from conformance import FuzzReport, UsageError, fuzz, load_catalog
-from conformance._contract import INSTANTS, format_timestamp, timestamp_forms
-from conformance._fuzz import HandlerFailure, check_handler, fuzz_cases, load_failure, replay
-from conformance._scenarios import canonical_timestamp, plain_delivery
-from conformance._target import load_target
+from conformance._fuzzing._runner import (
+    HandlerFailure,
+    check_handler,
+    fuzz_cases,
+    load_failure,
+    replay,
+)
+from conformance._fuzzing._target import load_target
+from conformance._generation._contract import INSTANTS, timestamp_forms
+from conformance._generation._scenarios import canonical_timestamp, plain_delivery
+from conformance._ids import format_timestamp
 
 HANDLERS = ROOT / "tests" / "handlers"
 EXAMPLE = f"{ROOT / 'examples' / 'handler.py'}:handle"

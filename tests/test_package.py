@@ -11,7 +11,7 @@ import pytest
 from conftest import SCHEMAS
 
 import conformance
-from conformance._catalog import packaged_schemas
+from conformance._catalog._loader import packaged_schemas
 
 
 def test_schemas_ship_inside_the_wheel() -> None:

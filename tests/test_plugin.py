@@ -254,7 +254,7 @@ def test_without_settings_the_plugin_collects_nothing_and_imports_nothing_heavy(
         import sys
 
         def pytest_sessionfinish(session):
-            heavy = ["conformance._plugin_impl", "conformance._catalog", "hypothesis.strategies",
+            heavy = ["conformance._plugin._impl", "conformance._catalog._loader", "hypothesis.strategies",
                      "jsonschema"]
             print("LOADED", [name for name in heavy if name in sys.modules])
         """

@@ -21,8 +21,8 @@ from conformance._config import (
     pyproject_table,
     resolve,
 )
-from conformance._factory import make_delivery
-from conformance._validate import validate
+from conformance._validation._factory import make_delivery
+from conformance._validation._validator import validate
 
 pytest_plugins = ["pytester"]
 

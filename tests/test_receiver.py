@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT
 
 from conformance import FuzzError, UsageError, fuzz_receiver, load_catalog
-from conformance._http import HttpRequest, app_kind, load_request, transport_for
-from conformance._receiver import CHECKS
-from conformance._target import _import_file, load_object
+from conformance._fuzzing._target import _import_file, load_object
+from conformance._webhooks._http import HttpRequest, app_kind, load_request, transport_for
+from conformance._webhooks._receiver import CHECKS
 
 RECEIVERS = ROOT / "tests" / "receivers"
 EXAMPLE = ROOT / "examples" / "receiver.py"
@@ -136,7 +136,7 @@ def test_bad_arguments_are_usage_errors(kwargs: dict[str, Any]) -> None:
 
 def test_request_roundtrips_through_its_http_form() -> None:
     request = HttpRequest("POST", "/x?y=1", (("A", "b c"), ("Empty", "")), b"\x00\xff\r\n\r\nz")
-    from conformance._http import parse_request
+    from conformance._webhooks._http import parse_request
 
     assert parse_request(request.to_bytes()) == request
 

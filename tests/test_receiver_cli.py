@@ -14,8 +14,8 @@ import pytest
 from conftest import ROOT
 
 from conformance import Webhook
-from conformance._http import load_request
-from conformance._target import load_object
+from conformance._fuzzing._target import load_object
+from conformance._webhooks._http import load_request
 
 RECEIVERS = ROOT / "tests" / "receivers"
 EXAMPLE = ROOT / "examples" / "receiver.py"

@@ -14,7 +14,7 @@ from conftest import SCHEMAS, run_many
 
 from conformance import load_catalog
 from conformance._compat import EventSchema
-from conformance._report import (
+from conformance._compat._release import (
     _warnings,
     doc_changes,
     history_report,

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conformance import GenerationError, UnknownEventError, UsageError, load_catalog
-from conformance._compile import Compiler, Options, _Context, js_number, registry_for
-from conformance._contract import strip_extras
-from conformance._generate import generators
-from conformance._scenarios import build_cases
-from conformance._validate import DeliveryValidator
+from conformance._generation._compiler import Compiler, Options, _Context, js_number, registry_for
+from conformance._generation._contract import strip_extras
+from conformance._generation._generators import generators
+from conformance._generation._scenarios import build_cases
+from conformance._validation._validator import DeliveryValidator
 from conformance.strategies import deliveries, payloads, scenarios, timestamps
 
 CATALOG = load_catalog()

@@ -24,8 +24,8 @@ from conformance import (
     ValidationError,
     validate,
 )
-from conformance._fastpath import FastLines, _stamps_ok
-from conformance._validate import validator_for
+from conformance._validation._fastpath import FastLines, _stamps_ok
+from conformance._validation._validator import validator_for
 
 PAYLOADS = FIXTURES / "payloads"
 CASES = sorted(PAYLOADS.glob("*/*.json"))

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance import UsageError, Webhook, WebhookVerificationError
-from conformance._webhook import CODES
+from conformance._webhooks._signing import CODES
 
 KEY = bytes(range(32))
 SECRET = "whsec_" + base64.b64encode(KEY).decode()

@@ -37,7 +37,7 @@ def catalog() -> None:
 )
 def import_cmd(docs_file: Path, out: Path) -> None:
     """Turn the Case.dev 'Event types' docs page into JSON Schemas."""
-    from .._importer import import_docs
+    from .._catalog import import_docs
 
     written = import_docs(docs_file, out)
     load_catalog(out)  # fail closed if what we wrote does not load
@@ -55,7 +55,7 @@ def import_cmd(docs_file: Path, out: Path) -> None:
 )
 def docs_cmd(catalog_dir: Path | None, check_file: Path | None) -> None:
     """Render the catalog and field tables in the docs page's format (or check drift)."""
-    from .._docs import docs_drift, render_docs
+    from .._catalog import docs_drift, render_docs
 
     cat = load_catalog(catalog_dir)
     if check_file is None:

@@ -83,9 +83,13 @@ def compat(  # noqa: PLR0917 - click passes every option
     (the catalog under schemas/ of this git repository at REF). Exit 0: no breaking
     change; 1: breaking; 2: an input could not be loaded.
     """
-    from .._compat import check_compatibility, load_waivers
-    from .._compat._formats import render, render_rules
-    from .._compat._history import check_against_tags
+    from .._compat import (
+        check_against_tags,
+        check_compatibility,
+        load_waivers,
+        render,
+        render_rules,
+    )
 
     if list_rules:
         click.echo(render_rules(), nl=False)

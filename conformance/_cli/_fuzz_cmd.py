@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from .._errors import UsageError
-from .._fuzz import (
+from .._fuzzing import (
     DEFAULT_DEADLINE,
     DEFAULT_FAILURES_DIR,
     DEFAULT_MAX_EXAMPLES,
@@ -146,9 +146,8 @@ def run_handler_fuzz(
     report_path: Path | None,
 ) -> int:
     """Fuzz the handler named by ``target``; print the report; return the exit code."""
-    from .._fuzz import fuzz as run_fuzz
-    from .._fuzz import fuzz_cases
-    from .._target import load_target
+    from .._fuzzing import fuzz as run_fuzz
+    from .._fuzzing import fuzz_cases, load_target
 
     handler = load_target(target)
     cases = fuzz_cases(list(events) or ["*"], contract=contract)  # bad patterns: exit 2
@@ -270,9 +269,8 @@ def replay(file: Path, target: str, deadline: float) -> None:
 
     Exit 1 if the handler still fails, 0 if it now accepts them all.
     """
-    from .._fuzz import load_failure
-    from .._fuzz import replay as run_replay
-    from .._target import load_target
+    from .._fuzzing import load_failure, load_target
+    from .._fuzzing import replay as run_replay
 
     handler = load_target(target)
     load_failure(file)  # unreadable or malformed: exit 2 before running anything

@@ -178,8 +178,8 @@ def run_receiver_fuzz(
     report_path: Path | None,
 ) -> int:
     """Run receiver fuzzing, print the report, save failing requests; return the exit code."""
-    from .._receiver import DEFAULT_EXAMPLES_PER_EVENT, DEFAULT_TIME_LIMIT, fuzz_receiver
-    from .._target import load_target
+    from .._fuzzing import load_target
+    from .._webhooks import DEFAULT_EXAMPLES_PER_EVENT, DEFAULT_TIME_LIMIT, fuzz_receiver
 
     app = load_target(app_spec) if app_spec is not None else None
     folder = (failures_dir or Path(".conformance") / "failures") / "receiver"

@@ -61,7 +61,7 @@ def report(  # noqa: PLR0917 - click passes every option
     semver bump each release needed. Exit 0 (not a gate) unless an input cannot be
     loaded (2) or --fail-on-breaking finds a breaking release (1).
     """
-    from .._report import RENDERERS, ReleaseReport, history_report, release_report
+    from .._compat import RENDERERS, ReleaseReport, history_report, release_report
 
     reports: ReleaseReport | list[ReleaseReport]
     if history:

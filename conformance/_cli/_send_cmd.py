@@ -130,9 +130,15 @@ def send(
 
     URL is a running receiver; --app TARGET sends to a WSGI/ASGI app in-process instead.
     """
-    from .._http import HttpRequest, URLTransport, load_request, request_headers, transport_for
-    from .._target import load_target
-    from .._webhook import Webhook
+    from .._fuzzing import load_target
+    from .._webhooks import (
+        HttpRequest,
+        URLTransport,
+        Webhook,
+        load_request,
+        request_headers,
+        transport_for,
+    )
 
     if (url is None) == (app_spec is None):
         raise UsageError("give exactly one of URL and --app TARGET")
@@ -175,18 +181,18 @@ def send(
             bodies = [{}] * count
         else:
             bodies = sample_payloads(event, count, seed)
-        from .._receiver import new_ulid, occurred_at_now
+        from .._ids import new_event_id, new_message_id, now_timestamp
 
         rng = random.Random(seed)
         for payload in bodies:
             envelope = {
-                "id": "evt_" + new_ulid(),
+                "id": new_event_id(),
                 "type": event,
-                "occurred_at": occurred_at_now(rng),
+                "occurred_at": now_timestamp(rng),
                 "data": payload,
             }
             body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
-            signed = webhook.headers("msg_" + new_ulid(), int(time.time()), body)
+            signed = webhook.headers(new_message_id(), int(time.time()), body)
             headers = request_headers(
                 tuple(signed.items()), host=host, body=body, content_type="application/json"
             )

@@ -16,8 +16,7 @@ import orjson
 
 from .._catalog import load_catalog
 from .._errors import InputError
-from .._scan import Problem, Tally, scan
-from .._validate import DeliveryValidator
+from .._validation import DeliveryValidator, Problem, Tally, scan
 from . import EXIT_FOUND, EXIT_OK
 
 

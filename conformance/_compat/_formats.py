@@ -229,7 +229,7 @@ def render_github(report: CompatReport) -> str:
 
 def render_sarif(report: CompatReport) -> str:
     """SARIF 2.1.0 for code-scanning uploads."""
-    from .. import __version__
+    from .._version import __version__
 
     rules = list(RULES.values())
     index = {r.id: i for i, r in enumerate(rules)}

@@ -23,33 +23,13 @@ import orjson
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
+from .._catalog import ANNOTATIONS
 from .._errors import SchemaError
 
 TYPES: tuple[str, ...] = ("null", "boolean", "number", "string", "array", "object")
 
 #: keywords with no effect on which payloads are valid (documentation and annotations).
-DOC_KEYWORDS = frozenset(
-    {
-        "title",
-        "description",
-        "examples",
-        "example",
-        "default",
-        "$comment",
-        "$schema",
-        "$id",
-        "$anchor",
-        "$dynamicAnchor",
-        "$defs",
-        "definitions",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "contentMediaType",
-        "contentEncoding",
-        "$vocabulary",
-    }
-)
+DOC_KEYWORDS = ANNOTATIONS
 _HANDLED = frozenset(
     {
         "type",

@@ -19,9 +19,16 @@ from typing import Any
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from .._catalog import Catalog, check_refs, check_schema, load_catalog, read_json
+from .._catalog import (
+    SCOPE_KEY,
+    STABILITY_KEY,
+    Catalog,
+    check_refs,
+    check_schema,
+    load_catalog,
+    read_json,
+)
 from .._errors import CatalogError, CompatibilityError, SchemaError
-from .._importer import SCOPE_KEY, STABILITY_KEY
 
 DEFAULT_GIT_PATH = "schemas"
 

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import itertools
-import os
-import time
+import decimal
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -32,24 +30,43 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from .._ids import format_timestamp, new_event_id
+
 ENVELOPE_KEYS = frozenset({"id", "type", "occurred_at", "data"})
 TEST_EVENT_TYPE = "webhook.test"
 
+# -- JavaScript numbers and recorded extras ---------------------------------------------
+
+#: The largest magnitude at which every integer is an exact IEEE-754 double.
+MAX_SAFE_INTEGER = 2**53
+MAX_DOUBLE = 1.7976931348623157e308
+
+
+def js_number(value: float) -> int | float:
+    """What a Python consumer parses when JavaScript's ``JSON.stringify`` writes ``value``.
+
+    Integral doubles below 1e21 are written without a fraction or exponent (so they parse
+    as ``int``, with JavaScript's shortest round-trip digits: 2**63 arrives as
+    9223372036854776000), ``-0`` is written as ``0``, everything else stays a float.
+    """
+    if value.is_integer() and abs(value) < 1e21:
+        if abs(value) <= MAX_SAFE_INTEGER:
+            return int(value)
+        return int(decimal.Decimal(repr(value)))
+    return value
+
+
+class Extended(dict[str, Any]):
+    """A dict that remembers which of its keys were added by contract mode.
+
+    Only produced when compiling with ``Options(record=True)``; see
+    ``strip_extras``.
+    """
+
+    added: frozenset[str] = frozenset()
+
+
 # -- event ids --------------------------------------------------------------------------
-
-_SALT = int.from_bytes(os.urandom(10), "big")
-_COUNTER = itertools.count()
-
-
-def new_event_id() -> str:
-    """A fresh ``evt_`` + ULID id: current milliseconds, then 80 bits unique per process."""
-    value = ((time.time_ns() // 1_000_000) % 2**48) << 80 | ((_SALT + next(_COUNTER)) % 2**80)
-    chars = []
-    for _ in range(26):
-        chars.append(CROCKFORD[value & 31])
-        value >>= 5
-    return "evt_" + "".join(reversed(chars))
 
 
 def event_ids() -> SearchStrategy[str]:
@@ -87,18 +104,6 @@ OFFSETS = (
 )
 #: 3 = milliseconds (JavaScript's toISOString), 0 = whole seconds.
 FRACTION_DIGITS = (3, 0)
-
-
-def format_timestamp(instant: dt.datetime, digits: int = 3, offset: str = "Z") -> str:
-    """Write the UTC ``instant`` in RFC 3339 with ``digits`` of fraction and ``offset``."""
-    local = instant
-    if offset != "Z":
-        sign = 1 if offset[0] == "+" else -1
-        local = instant + sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
-    text = local.strftime("%Y-%m-%dT%H:%M:%S")
-    if digits:
-        text += "." + f"{local.microsecond:06d}"[:digits].ljust(digits, "0")
-    return text + offset
 
 
 def _canonical_timestamp(instant: dt.datetime) -> str:
@@ -191,8 +196,6 @@ def strings(
 @cache
 def numbers(contract: bool = True) -> SearchStrategy[int | float]:
     """Any number a JavaScript producer can send (as Python parses it)."""
-    from ._compile import js_number
-
     branches: list[SearchStrategy[Any]] = [
         st.integers(-_SAFE, _SAFE),
         st.floats(allow_nan=False, allow_infinity=False).map(js_number),
@@ -315,8 +318,6 @@ def additive_fields(
 
 def strip_extras(value: Any) -> Any:
     """``value`` without the keys contract mode added (needs ``Options(record=True)``)."""
-    from ._compile import Extended
-
     if isinstance(value, dict):
         added = value.added if isinstance(value, Extended) else frozenset()
         return {k: strip_extras(v) for k, v in value.items() if k not in added}
@@ -342,7 +343,7 @@ def unknown_types(patterns: Sequence[str], known: Iterable[str]) -> SearchStrate
     ``webhook.test`` (test sends) is always included: an endpoint gets test sends whatever
     its filters (ASSUMPTION).
     """
-    from ._catalog import matches
+    from .._catalog import matches
 
     known_set = frozenset(known)
 

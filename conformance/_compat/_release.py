@@ -18,11 +18,11 @@ from typing import Any, Literal
 
 import orjson
 
-from ._compat._check import Finding, check_compatibility
-from ._compat._history import parse_version, release_tags
-from ._compat._normalize import DOC_KEYWORDS
-from ._compat._sources import EventSchema, Side, load_side
-from ._errors import CompatibilityError, json_pointer
+from .._errors import CompatibilityError, json_pointer
+from ._check import Finding, check_compatibility
+from ._history import parse_version, release_tags
+from ._normalize import DOC_KEYWORDS
+from ._sources import EventSchema, Side, load_side
 
 Verdict = Literal[
     "breaking", "compatible", "beta-changed", "added", "removed", "promoted", "demoted"

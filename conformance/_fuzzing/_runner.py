@@ -29,11 +29,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from ._catalog import Catalog
-from ._errors import ConformanceError, FuzzError, InputError, UsageError
+from .._catalog import Catalog
+from .._errors import ConformanceError, FuzzError, InputError, UsageError
+from .._generation import FuzzCase, build_cases
 from ._handler import DEFAULT_DEADLINE, Frame, HandlerFailure, check_handler, describe_exception
+from ._ownership import owner as owner_of
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -52,104 +54,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from hypothesis.strategies import SearchStrategy
+    pass
 
 DEFAULT_MAX_EXAMPLES = 50
 DEFAULT_FAILURES_DIR = Path(".conformance") / "failures"
 FAILURE_FORMAT = "casedev-conformance/failure/1"
 
 Progress = Callable[["CaseResult", int, int], None]
-
-
-@dataclass(frozen=True)
-class FuzzCase:
-    """One thing to fuzz: ``id`` (an event name or ``contract:<rule>``), what it covers,
-    and a strategy of delivery sequences handed to the handler in order."""
-
-    id: str
-    description: str
-    strategy: SearchStrategy[list[dict[str, Any]]] = field(repr=False, compare=False, hash=False)
-    #: The failing delivery without what this case adds (its "plain counterpart"), or
-    #: None: the case owns every failure it meets (see ``owns``).
-    counterpart: Callable[[dict[str, Any]], dict[str, Any]] | None = field(
-        default=None, repr=False, compare=False, hash=False
-    )
-    #: Which failures the case owns. ``"plain"``: those its counterpart reproduces (event
-    #: cases, unknown event types). ``"added"``: those it does not reproduce (contract
-    #: cases: what they add is the cause; a reproduced one is the event's). ``"event"``:
-    #: none; a search-only case whose failures all belong to the events (boundary
-    #: values, which the schemas allow): ``fuzz`` attributes them to the event, the
-    #: pytest plugin does not collect it.
-    claims: Literal["plain", "added", "event"] = "plain"
-
-    @property
-    def is_contract(self) -> bool:
-        """Whether this case exercises a contract rule rather than one event's schema."""
-        return self.id.startswith("contract:")
-
-    def reproduces(
-        self,
-        handler: Callable[[dict[str, Any]], Any],
-        delivery: dict[str, Any],
-        failure: HandlerFailure,
-        *,
-        deadline: float | None = DEFAULT_DEADLINE,
-    ) -> bool | None:
-        """Whether ``delivery``'s plain counterpart fails like ``failure`` (the same
-        ``HandlerFailure.key``); None when the case has no counterpart."""
-        if self.counterpart is None:
-            return None
-        try:
-            check_handler(handler, [self.counterpart(delivery)], deadline=deadline)
-        except HandlerFailure as again:
-            return again.key == failure.key
-        return False
-
-    def owner(
-        self,
-        handler: Callable[[dict[str, Any]], Any],
-        deliveries: Sequence[dict[str, Any]],
-        failure: HandlerFailure,
-        *,
-        deadline: float | None = DEFAULT_DEADLINE,
-        events: Mapping[str, FuzzCase] | None = None,
-    ) -> str | None:
-        """The id of the case that owns ``failure`` (met on ``deliveries``, as drawn).
-
-        The failing delivery's plain counterpart (the delivery alone, with a fresh id and
-        without what this case adds) is handed to ``handler``. If it passes, what the
-        case added (a repeated id, an order, extra fields, a timestamp form) broke the
-        handler: an ``"added"`` case owns the failure; for a ``"plain"`` case it is the
-        contract case for that addition, not known here (None). If it fails the same way,
-        a ``"plain"`` case owns it; for the others it belongs to the failing event's case
-        in ``events`` if that case's own counterpart (everything contract mode adds
-        stripped) still fails the same way, else to another contract case (None).
-        """
-        delivery = deliveries[failure.index]
-        reproduced = self.reproduces(handler, delivery, failure, deadline=deadline)
-        if reproduced is None:
-            return self.id
-        if self.claims == "plain":
-            return self.id if reproduced else None
-        if not reproduced:
-            return self.id if self.claims == "added" else None
-        event_case = (events or {}).get(failure.event or "")
-        if event_case is None or event_case.is_contract:
-            return None
-        if event_case.reproduces(handler, delivery, failure, deadline=deadline) is False:
-            return None
-        return event_case.id
-
-    def owns(
-        self,
-        handler: Callable[[dict[str, Any]], Any],
-        deliveries: Sequence[dict[str, Any]],
-        failure: HandlerFailure,
-        *,
-        deadline: float | None = DEFAULT_DEADLINE,
-    ) -> bool:
-        """Whether this case owns ``failure`` (what the pytest plugin's items ask)."""
-        return self.owner(handler, deliveries, failure, deadline=deadline) == self.id
 
 
 def fuzz_cases(
@@ -161,8 +72,6 @@ def fuzz_cases(
     """One case per selected event (id = the event name), then, in contract mode, one
     per contract rule (``contract:unknown-event-type``, ``contract:duplicate-delivery``,
     ``contract:out-of-order``, ...). Each case's strategy draws a list of deliveries."""
-    from ._scenarios import build_cases
-
     return build_cases(events, contract=contract, catalog=catalog, record=True)
 
 
@@ -394,8 +303,13 @@ class _Search:
             try:
                 check_handler(self.handler, deliveries, deadline=self.deadline)
             except HandlerFailure as failure:
-                owner = case.owner(
-                    self.handler, deliveries, failure, deadline=self.deadline, events=self.events
+                owner = owner_of(
+                    case,
+                    self.handler,
+                    deliveries,
+                    failure,
+                    deadline=self.deadline,
+                    events=self.events,
                 )
                 if owner is None:
                     # Another contract case's bug (it finds and reports it): a pass here.

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, Literal
 
-from ._errors import ConformanceError, InputError
+from .._errors import ConformanceError, InputError
 
 Kind = Literal["exception", "timeout"]
 DEFAULT_DEADLINE = 5.0
@@ -122,7 +122,7 @@ def _display_path(filename: str) -> str:
     return filename if relative.startswith("..") else relative
 
 
-_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 _LIBRARY_DIRS = tuple(
     {str(Path(p).resolve()) for k in ("stdlib", "platstdlib", "purelib", "platlib")
      if (p := sysconfig.get_paths().get(k))}

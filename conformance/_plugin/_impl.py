@@ -25,24 +25,28 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._catalog import Catalog, load_catalog
-from ._config import (
+from .._catalog import Catalog, load_catalog
+from .._config import (
+    SETTINGS,
     ConformanceConfig,
     environment_layer,
     marker_layer,
     pyproject_table,
     resolve,
 )
-from ._errors import ConformanceError, UsageError
-from .pytest_plugin import _PLUGIN_NAME, SETTINGS
+from .._errors import ConformanceError, UsageError
+
+#: The name the loaded plugin is registered under.
+PLUGIN_NAME = "conformance-impl"
 
 if TYPE_CHECKING:
-    from ._fuzz import FuzzCase, HandlerFailure
+    from .._fuzzing import HandlerFailure
+    from .._generation import FuzzCase
 
 #: Where failing deliveries are saved, relative to the rootdir.
 FAILURES_DIR = Path(".conformance") / "failures"
 _WORKER_SEED_KEY = "conformance_seed"
-_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
 
 class ConformancePlugin:
@@ -149,7 +153,7 @@ class ConformancePlugin:
     def cases(self) -> list[FuzzCase]:
         """The fuzz cases of the selected events, plus the contract cases that own
         failures, sorted by id."""
-        from ._fuzz import fuzz_cases
+        from .._fuzzing import fuzz_cases
 
         try:
             cases = fuzz_cases(
@@ -253,7 +257,7 @@ class ConformanceItem(_Item):
         """
         from hypothesis import HealthCheck, Phase, given, seed, settings
 
-        from ._fuzz import DEFAULT_DEADLINE, HandlerFailure, check_handler
+        from .._fuzzing import DEFAULT_DEADLINE, HandlerFailure, check_handler, owns
 
         plugin = _plugin(self.config)
         handler = plugin.handler
@@ -265,7 +269,7 @@ class ConformanceItem(_Item):
             try:
                 check_handler(handler, deliveries, deadline=DEFAULT_DEADLINE)
             except HandlerFailure as failure:
-                if not case.owns(handler, deliveries, failure, deadline=DEFAULT_DEADLINE):
+                if not owns(case, handler, deliveries, failure, deadline=DEFAULT_DEADLINE):
                     # The plain counterpart fails the same way: the event's own item
                     # reports this failure, so for this item the example passes.
                     return
@@ -300,7 +304,7 @@ class ConformanceItem(_Item):
             raise
 
     def _describe(self, failures: Sequence[BaseException]) -> str:
-        from ._fuzz import HandlerFailure, save_failure
+        from .._fuzzing import HandlerFailure, save_failure
 
         plugin = _plugin(self.config)
         folder = self.config.rootpath / FAILURES_DIR
@@ -318,8 +322,7 @@ class CompatibilityItem(_Item):
 
     def runtest(self) -> None:
         """Compare the baseline with the current catalog; fail on a breaking change."""
-        from ._compat import check_compatibility, load_side
-        from ._compat._formats import render
+        from .._compat import check_compatibility, load_side, render
 
         plugin = _plugin(self.config)
         root = self.config.rootpath
@@ -342,7 +345,7 @@ class ReceiverItem(_Item):
 
     def runtest(self) -> None:
         """Run ``fuzz_receiver`` over the selected events and fail on any finding."""
-        from ._receiver import DEFAULT_EXAMPLES_PER_EVENT, fuzz_receiver
+        from .._webhooks import DEFAULT_EXAMPLES_PER_EVENT, fuzz_receiver
 
         plugin = _plugin(self.config)
         report = fuzz_receiver(
@@ -376,7 +379,7 @@ def catalog_for(settings: ConformanceConfig) -> Catalog:
 
 def delivery_factory(catalog: Catalog) -> Callable[..., dict[str, Any]]:
     """``make(event=None, *, data=None, minimal=False, validate=True, **envelope)``."""
-    from ._factory import make_delivery
+    from .._validation import make_delivery
 
     def make(
         event: str | None = None,
@@ -417,7 +420,7 @@ def parametrize_events(metafunc: pytest.Metafunc) -> None:
 
 
 def _with_marker(config: pytest.Config, node: pytest.Item) -> ConformanceConfig:
-    plugin = config.pluginmanager.get_plugin(_PLUGIN_NAME)
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
     base = plugin.settings if isinstance(plugin, ConformancePlugin) else ConformanceConfig()
     if isinstance(plugin, ConformancePlugin) and base.catalog:
         # Fixtures run with other working folders; pin the catalog to the rootdir.
@@ -435,7 +438,7 @@ def _with_marker(config: pytest.Config, node: pytest.Item) -> ConformanceConfig:
 
 
 def _plugin(config: pytest.Config) -> ConformancePlugin:
-    plugin = config.pluginmanager.get_plugin(_PLUGIN_NAME)
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
     assert isinstance(plugin, ConformancePlugin)
     return plugin
 
@@ -453,7 +456,7 @@ def _path(root: Path, value: str | None) -> Path | None:
 
 
 def _load_handler(root: Path, spec: str) -> Callable[..., Any]:
-    from ._target import load_target, split_spec
+    from .._fuzzing import load_target, split_spec
 
     module, attr = split_spec(spec)
     if module.endswith(".py") or "/" in module or "\\" in module:
@@ -476,7 +479,7 @@ def _receiver_secret(settings: ConformanceConfig) -> str:
             f"conformance_secret_env names {settings.secret_env}, which is not set in the "
             "environment"
         )
-    from ._webhook import decode_secret
+    from .._webhooks import decode_secret
 
     decode_secret(secret)  # a malformed secret is a usage error now, not a failing item
     return secret

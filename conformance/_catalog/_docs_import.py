@@ -16,15 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import CatalogError
+from .._errors import CatalogError
+from ._keys import NO_DESCRIPTION, RESOURCE_KEY, SCHEMA_DIALECT, SCOPE_KEY, STABILITY_KEY
 from ._notation import parse_type
 
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_BASE = "https://schemas.case.dev/webhooks/"
-STABILITY_KEY = "x-stability"
-SCOPE_KEY = "x-required-scope"
-RESOURCE_KEY = "x-resource-scope"
-NO_DESCRIPTION = "-"
 
 _SUMMARY_HEADER = "| Event | Stability | Scope | Resource | Description |"
 _SUMMARY_ROW = re.compile(r"^([a-z0-9_.]+) \| (stable|beta) \| ([^|]+?) \| ([^|]+?) \| (.*) \|$")

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._deliveries import Batch, parse_lines, read_deliveries, read_jsonl_range, sniff
 from ._fastpath import FastLines
-from ._validate import DeliveryValidator, event_label
+from ._readers import Batch, parse_lines, read_deliveries, read_jsonl_range, sniff
+from ._validator import DeliveryValidator, event_label
 
 _MIN_RANGE = 1 << 16
 _MAX_JOBS = 8

@@ -9,26 +9,15 @@ checks the result against the envelope and payload schemas (fail closed).
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._catalog import Catalog, Event
-from ._errors import GenerationError, ValidationError, json_pointer
+from .._catalog import Catalog, Event
+from .._errors import GenerationError, ValidationError, json_pointer
+from .._ids import stable_event_id
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 OCCURRED_AT = "2026-04-24T15:12:09.481Z"
-
-
-def event_id(seed: str) -> str:
-    """A stable ULID-shaped event id (``evt_`` + 26 Crockford base32 characters)."""
-    digest = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:17], "big")
-    chars = []
-    for _ in range(26):
-        digest, index = divmod(digest, 32)
-        chars.append(_CROCKFORD[index])
-    return "evt_" + "".join(chars)
 
 
 def example_payload(event: Event, *, minimal: bool = False) -> dict[str, Any]:
@@ -62,7 +51,7 @@ def make_delivery(
         else:
             payload[key] = copy.deepcopy(value)
     delivery: dict[str, Any] = {
-        "id": event_id(f"{event}:{sorted(payload.items())!r}"),
+        "id": stable_event_id(f"{event}:{sorted(payload.items())!r}"),
         "type": event,
         "occurred_at": OCCURRED_AT,
         "data": payload,

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._catalog import Catalog, Event
-from ._importer import NO_DESCRIPTION, EventSpec, FieldSpec, parse_docs
+from ._docs_import import EventSpec, FieldSpec, parse_docs
+from ._keys import NO_DESCRIPTION
+from ._loader import Catalog, Event
 from ._notation import render_type
 
 _SUMMARY = ["| Event | Stability | Scope | Resource | Description |", "|---|---|---|---|---|"]

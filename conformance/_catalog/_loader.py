@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 import orjson
 
-from ._errors import CatalogError, SchemaError, UnknownEventError, UsageError, json_pointer
-from ._importer import RESOURCE_KEY, SCOPE_KEY, STABILITY_KEY
+from .._errors import CatalogError, SchemaError, UnknownEventError, UsageError, json_pointer
+from ._keys import RESOURCE_KEY, SCOPE_KEY, STABILITY_KEY
 
 Stability = Literal["stable", "beta"]
 STABILITIES: tuple[Stability, ...] = ("stable", "beta")
@@ -160,11 +160,11 @@ def packaged_schemas() -> Path:
     """The folder of JSON Schemas that ships with the package."""
     # Path(__file__) rather than importlib.resources: same folder for a wheel install,
     # and it spares every start-up the import of importlib.resources (~25 ms).
-    inside = Path(__file__).resolve().parent / "schemas"
+    inside = Path(__file__).resolve().parent.parent / "schemas"
     if inside.is_dir():
         return inside
     # A source checkout or an editable install: the schemas live beside the package.
-    beside = Path(__file__).resolve().parent.parent / "schemas"
+    beside = Path(__file__).resolve().parent.parent.parent / "schemas"
     if beside.is_dir():
         return beside
     raise CatalogError("the packaged schemas are missing; reinstall casedev-conformance")

@@ -27,7 +27,7 @@ from typing import IO, Any
 
 import orjson
 
-from ._errors import InputError
+from .._errors import InputError
 
 BLOCK_SIZE = 1 << 15  # ~200 deliveries: a batch's objects stay in the CPU cache
 _DOCUMENT_LIMIT = 64 << 20

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._errors import CatalogError
+from .._errors import CatalogError
 
 JSONSchema = dict[str, Any]
 

@@ -26,17 +26,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from .._catalog import Catalog
+from .._ids import format_timestamp, new_event_id
 from . import _contract
-from ._catalog import Catalog
-from ._compile import Options
-from ._fuzz import FuzzCase
-from ._generate import Generators, generators, patterns_of, relabel
+from ._compiler import Options
+from ._generators import Generators, generators, patterns_of, relabel
 
 Deliveries = list[dict[str, Any]]
 
@@ -120,10 +120,37 @@ def _timestamp_forms(scope: _Scope) -> SearchStrategy[Deliveries]:
     def build(draw: st.DrawFn) -> Deliveries:
         delivery = draw(known)
         digits, offset = draw(st.sampled_from(forms))
-        stamp = _contract.format_timestamp(draw(instants), digits, offset)
+        stamp = format_timestamp(draw(instants), digits, offset)
         return [relabel(delivery, occurred_at=stamp)]
 
     return build()
+
+
+@dataclass(frozen=True)
+class FuzzCase:
+    """One thing to fuzz: ``id`` (an event name or ``contract:<rule>``), what it covers,
+    and a strategy of delivery sequences handed to the handler in order."""
+
+    id: str
+    description: str
+    strategy: SearchStrategy[list[dict[str, Any]]] = field(repr=False, compare=False, hash=False)
+    #: The failing delivery without what this case adds (its "plain counterpart"), or
+    #: None: the case owns every failure it meets (see ``owns``).
+    counterpart: Callable[[dict[str, Any]], dict[str, Any]] | None = field(
+        default=None, repr=False, compare=False, hash=False
+    )
+    #: Which failures the case owns. ``"plain"``: those its counterpart reproduces (event
+    #: cases, unknown event types). ``"added"``: those it does not reproduce (contract
+    #: cases: what they add is the cause; a reproduced one is the event's). ``"event"``:
+    #: none; a search-only case whose failures all belong to the events (boundary
+    #: values, which the schemas allow): ``fuzz`` attributes them to the event, the
+    #: pytest plugin does not collect it.
+    claims: Literal["plain", "added", "event"] = "plain"
+
+    @property
+    def is_contract(self) -> bool:
+        """Whether this case exercises a contract rule rather than one event's schema."""
+        return self.id.startswith("contract:")
 
 
 # -- plain counterparts ------------------------------------------------------------------
@@ -134,7 +161,7 @@ def _timestamp_forms(scope: _Scope) -> SearchStrategy[Deliveries]:
 
 def _alone(delivery: dict[str, Any]) -> dict[str, Any]:
     """The delivery on its own: a fresh event id, everything else as drawn."""
-    return {**delivery, "id": _contract.new_event_id()}
+    return {**delivery, "id": new_event_id()}
 
 
 def _without_envelope_extras(delivery: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +188,7 @@ def canonical_timestamp(stamp: Any) -> Any:
         return stamp
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-    return _contract.format_timestamp(parsed)
+    return format_timestamp(parsed)
 
 
 def _canonical_time(delivery: dict[str, Any]) -> dict[str, Any]:

@@ -25,9 +25,8 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
-from ._catalog import Catalog, load_catalog
-from ._errors import UnknownEventError, ValidationError, json_pointer
-from ._importer import SCHEMA_DIALECT
+from .._catalog import SCHEMA_DIALECT, Catalog, load_catalog
+from .._errors import UnknownEventError, ValidationError, json_pointer
 
 Outcome = Literal["valid", "invalid", "unknown"]
 

@@ -28,18 +28,17 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import random
 import shlex
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ._catalog import Catalog, load_catalog
-from ._errors import FuzzError, UsageError
+from .._catalog import Catalog, load_catalog
+from .._errors import FuzzError, UsageError
+from .._ids import new_event_id, new_message_id, now_timestamp
 from ._http import (
     AppKind,
     ASGITransport,
@@ -50,7 +49,7 @@ from ._http import (
     request_headers,
     transport_for,
 )
-from ._webhook import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, Webhook, decode_secret
+from ._signing import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, Webhook, decode_secret
 
 if TYPE_CHECKING:  # Hypothesis is imported only when a run starts
     from hypothesis import strategies as st
@@ -70,7 +69,6 @@ DEFAULT_TIME_LIMIT: Final = 10.0
 DEFAULT_EXAMPLES_PER_EVENT: Final = 5
 #: Stop sending after this many requests went unanswered within the time limit.
 MAX_TIMEOUTS: Final = 3
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _UNKNOWN_TYPES = ("vault.object.snapshot.completed", "casedev.future.event", "webhook.test")
 
 
@@ -249,7 +247,7 @@ class ReceiverReport:
 
 def _payload_strategy(catalog: Catalog, event: str) -> st.SearchStrategy[dict[str, Any]]:
     """Contract-valid payloads for ``event`` (additive fields and boundary values too)."""
-    from .strategies import payloads
+    from ..strategies import payloads
 
     return payloads(event, contract=True, catalog=catalog)
 
@@ -293,10 +291,10 @@ class _Run:
         return self.counter
 
     def event_id(self) -> str:
-        return "evt_" + new_ulid()
+        return new_event_id()
 
     def message_id(self) -> str:
-        return "msg_" + new_ulid()
+        return new_message_id()
 
     def now(self) -> int:
         return int(time.time())
@@ -579,13 +577,6 @@ class _Run:
             )
 
 
-def new_ulid() -> str:
-    """A ULID: 48 bits of milliseconds, 80 random bits (never seeded: ids must not repeat
-    across runs against the same receiver, or its idempotency would hide failures)."""
-    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
-    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
-
-
 def _is_2xx(status: int) -> bool:
     return 200 <= status < 300
 
@@ -596,12 +587,6 @@ def _is_4xx(status: int) -> bool:
 
 def _not_5xx(status: int) -> bool:
     return status < 500
-
-
-def occurred_at_now(rng: random.Random) -> str:
-    stamp = datetime.now(UTC).replace(microsecond=rng.randrange(1000) * 1000)
-    text = stamp.isoformat(timespec="milliseconds" if rng.random() < 0.5 else "seconds")
-    return text.replace("+00:00", "Z")
 
 
 def fuzz_receiver(
@@ -676,7 +661,7 @@ def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
         return {
             "id": run.event_id(),
             "type": kind,
-            "occurred_at": occurred_at_now(run.rng),
+            "occurred_at": now_timestamp(run.rng),
             "data": data,
         }
 

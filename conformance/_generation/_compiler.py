@@ -18,7 +18,6 @@ with open ``additionalProperties`` may gain unknown extra keys.
 
 from __future__ import annotations
 
-import decimal
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -31,17 +30,10 @@ from hypothesis.strategies import SearchStrategy
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .._catalog import ANNOTATIONS
+from .._errors import GenerationError, json_pointer
 from . import _contract
-from ._errors import GenerationError, json_pointer
-
-#: Keywords that never constrain an instance.
-ANNOTATIONS = frozenset(
-    {
-        "$schema", "$id", "$comment", "$anchor", "$dynamicAnchor", "$vocabulary", "$defs",
-        "definitions", "title", "description", "default", "examples", "deprecated",
-        "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "contentSchema",
-    }
-)  # fmt: skip
+from ._contract import MAX_DOUBLE, MAX_SAFE_INTEGER, Extended, js_number
 
 #: Keywords the compiler implements natively.
 NATIVE = frozenset(
@@ -61,24 +53,6 @@ _KEYWORD_TYPES = {
     "string": ("minLength", "maxLength", "pattern", "format"),
     "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
 }
-
-#: The largest magnitude at which every integer is an exact IEEE-754 double.
-MAX_SAFE_INTEGER = 2**53
-_MAX_DOUBLE = 1.7976931348623157e308
-
-
-def js_number(value: float) -> int | float:
-    """What a Python consumer parses when JavaScript's ``JSON.stringify`` writes ``value``.
-
-    Integral doubles below 1e21 are written without a fraction or exponent (so they parse
-    as ``int``, with JavaScript's shortest round-trip digits: 2**63 arrives as
-    9223372036854776000), ``-0`` is written as ``0``, everything else stays a float.
-    """
-    if value.is_integer() and abs(value) < 1e21:
-        if abs(value) <= MAX_SAFE_INTEGER:
-            return int(value)
-        return int(decimal.Decimal(repr(value)))
-    return value
 
 
 @dataclass(frozen=True)
@@ -116,16 +90,6 @@ class _Context:
 
     def at(self, *keys: str | int) -> _Context:
         return _Context(self.base, (*self.pointer, *keys), self.root)
-
-
-class Extended(dict[str, Any]):
-    """A dict that remembers which of its keys were added by contract mode.
-
-    Only produced when compiling with ``Options(record=True)``; see
-    ``_contract.strip_extras``.
-    """
-
-    added: frozenset[str] = frozenset()
 
 
 def _merge_extras(pair: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
@@ -486,8 +450,8 @@ class Compiler:
                 k_low, k_high = -((-int_low) // step), int_high // step
                 values: SearchStrategy[Any] = st.integers(k_low, k_high).map(lambda k: k * step)
             else:
-                f_low = -_MAX_DOUBLE if low is None else low
-                f_high = _MAX_DOUBLE if high is None else high
+                f_low = -MAX_DOUBLE if low is None else low
+                f_high = MAX_DOUBLE if high is None else high
                 k_low = max(math.ceil(f_low / multiple), -MAX_SAFE_INTEGER)
                 k_high = min(math.floor(f_high / multiple), MAX_SAFE_INTEGER)
                 values = st.integers(k_low, k_high).map(lambda k: js_number(k * multiple))

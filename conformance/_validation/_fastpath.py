@@ -29,9 +29,10 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
-from ._catalog import Catalog
+from .._catalog import ANNOTATIONS, REFERENCE_TARGETS, Catalog
 
-_ANNOTATIONS = {"$schema", "$id", "$comment", "title", "description", "examples", "default"}
+#: Annotations ignored when comparing schemas (not those that references point into).
+_ANNOTATIONS = ANNOTATIONS - REFERENCE_TARGETS
 _YEAR_LEAP = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
 _DATE = (
     r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ._errors import UsageError
+from .._errors import UsageError
 
 _FORMAT = "use package.module:callable or path/to/file.py:callable"
 

@@ -16,10 +16,10 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from .._catalog import ANNOTATIONS, Catalog, Event, load_catalog
+from .._errors import UsageError
 from . import _contract
-from ._catalog import Catalog, Event, load_catalog
-from ._compile import ANNOTATIONS, Compiler, Options, registry_for, with_extras
-from ._errors import UsageError
+from ._compiler import Compiler, Options, registry_for, with_extras
 
 _BY_CATALOG: weakref.WeakKeyDictionary[Catalog, Generators] = weakref.WeakKeyDictionary()
 _DEFAULT: list[Catalog] = []

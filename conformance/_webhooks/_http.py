@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import unquote, urlsplit
 
-from ._errors import InputError, UsageError
+from .._errors import InputError, UsageError
 
 AppKind = Literal["wsgi", "asgi"]
 #: Seconds an ASGI app's lifespan startup or shutdown may take.
@@ -516,7 +516,7 @@ def request_headers(
     extra: Sequence[tuple[str, str]], *, host: str, body: bytes, content_type: str | None
 ) -> Headers:
     """Standard headers (Host, Content-Type, Content-Length, User-Agent) plus ``extra``."""
-    from . import __version__
+    from .._version import __version__
 
     base: list[tuple[str, str]] = [("Host", host)]
     if content_type is not None:

@@ -25,7 +25,7 @@ from typing import Any, Final
 
 import orjson
 
-from ._errors import UsageError, WebhookVerificationError
+from .._errors import UsageError, WebhookVerificationError
 
 #: Seconds a delivery's timestamp may differ from the receiver's clock, either way.
 DEFAULT_TOLERANCE: Final = 300

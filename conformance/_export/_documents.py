@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._catalog import Catalog, Event
-from ._errors import UsageError
-from ._webhook import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, MAX_ID_LENGTH, Webhook
+from .._catalog import Catalog, Event
+from .._errors import UsageError
+from .._webhooks import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, MAX_ID_LENGTH, Webhook
 
 _DROPPED = ("$schema", "$id")
 _SIGNATURE_PATTERN = r"^\S+,\S+( \S+,\S+)*$"

@@ -1,0 +1,16 @@
+"""Generating deliveries: the schema-to-Hypothesis compiler, contract-mode values,
+catalog-level generators and the fuzz scenarios (cases) built from them."""
+
+from __future__ import annotations
+
+from ._compiler import Options
+from ._generators import generators, patterns_of
+from ._scenarios import FuzzCase, build_cases
+
+__all__ = [
+    "FuzzCase",
+    "Options",
+    "build_cases",
+    "generators",
+    "patterns_of",
+]

@@ -1,0 +1,30 @@
+"""Signed webhooks: signing and verifying, HTTP transports (in-process and over a URL),
+and fuzzing of HTTP receivers."""
+
+from __future__ import annotations
+
+from ._http import HttpRequest, URLTransport, load_request, request_headers, transport_for
+from ._receiver import DEFAULT_EXAMPLES_PER_EVENT, DEFAULT_TIME_LIMIT, fuzz_receiver
+from ._signing import (
+    DEFAULT_HEADER_PREFIX,
+    DEFAULT_TOLERANCE,
+    MAX_ID_LENGTH,
+    Webhook,
+    decode_secret,
+)
+
+__all__ = [
+    "DEFAULT_EXAMPLES_PER_EVENT",
+    "DEFAULT_HEADER_PREFIX",
+    "DEFAULT_TIME_LIMIT",
+    "DEFAULT_TOLERANCE",
+    "MAX_ID_LENGTH",
+    "HttpRequest",
+    "URLTransport",
+    "Webhook",
+    "decode_secret",
+    "fuzz_receiver",
+    "load_request",
+    "request_headers",
+    "transport_for",
+]
