@@ -223,11 +223,25 @@ def _calls(name: str) -> Iterator[tuple[str, int]]:
         ("settings", "conformance._generation._search"),
         # One failure renderer for the CLI and the plugin.
         ("_handler_traceback", "conformance._fuzzing._render"),
-        # One validator: the delivery factory goes through validate(), not jsonschema.
-        ("Draft202012Validator", "conformance._compat._witness"),
     ],
 )
 def test_one_of_each(name: str, home: str) -> None:
     places = {module for module, _ in _calls(name)}
     # The profile read (settings() with no arguments) is how the builder is called too.
     assert places <= {home}, f"{name}(...) is built outside {home}: {sorted(places - {home})}"
+
+
+def test_deliveries_are_validated_one_way() -> None:
+    """The validation package (validator, fast path, factory) checks deliveries with
+    jsonschema_rs only, so a delivery is judged the same by ``validate`` and by the
+    plugin's delivery factory, whatever optional format checkers are installed."""
+    imported = {
+        target
+        for path in sorted((PACKAGE / "_validation").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for target in (
+            [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        )
+    }
+    assert not {m for m in imported if m == "jsonschema" or m.startswith("jsonschema.")}
