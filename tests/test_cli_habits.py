@@ -276,3 +276,22 @@ def test_completion_scripts_and_completions(shell: str) -> None:
 def test_completion_rejects_an_unknown_shell() -> None:
     out = cli("completion", "tcsh")
     assert out.returncode == 2
+
+
+# -- docs/cli.md stays true ----------------------------------------------------------------
+
+
+def test_the_cli_page_lists_every_command_and_shows_real_output() -> None:
+    from conformance._cli import COMMANDS
+
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    table = page.split("| command |", 1)[1].split("\n\n", 1)[0]
+    for name in COMMANDS:
+        assert f"| `{name}" in table, f"docs/cli.md's table lacks {name}"
+    shown_version = re.search(r"\$ casedev-conformance --version\n(.*)\n", page)
+    assert shown_version is not None
+    assert shown_version.group(1) + "\n" == cli("--version").stdout
+    # `list | cut -f1,2 | grep beta | head -2`, done in Python on the real output.
+    shown_list = page.split("grep beta | head -2\n", 1)[1].split("```", 1)[0]
+    rows = ["\t".join(line.split("\t")[:2]) for line in cli("list").stdout.splitlines()]
+    assert shown_list.splitlines() == [r for r in rows if "beta" in r][:2]

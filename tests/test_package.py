@@ -115,3 +115,14 @@ def test_every_runtime_dependency_is_imported_by_the_library() -> None:
     unused = sorted(modules - _imported_top_level_modules())
     assert unused == [], f"runtime dependencies the library never imports: {unused}"
     assert "schemathesis" in project["optional-dependencies"]["schemathesis"][0]
+
+
+def test_the_packaged_catalog_is_loaded_once_and_shared() -> None:
+    """One cache of the packaged catalog (the loader's): every default is that object."""
+    from conformance._generation import generators
+    from conformance._validation import validator_for
+
+    packaged = conformance.load_catalog()
+    assert conformance.load_catalog() is packaged
+    assert generators().catalog is packaged
+    assert validator_for().catalog is packaged
