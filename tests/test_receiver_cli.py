@@ -3,7 +3,6 @@ in-process and servers on loopback."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cli
 
 from conformance import Webhook
 from conformance._fuzzing._target import load_object
@@ -29,15 +28,7 @@ EXAMPLE_SECRET = load_object(f"{EXAMPLE}:SECRET")
 def run(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        timeout=120,
-    )
+    return cli(*args, env=env, cwd=cwd)
 
 
 def fuzz_args(*args: str) -> list[str]:

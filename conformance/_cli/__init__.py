@@ -16,11 +16,13 @@ from typing import Any, NoReturn
 import click
 
 from .._errors import ConformanceError
+from ._options import common_options, configured, default_map
 
 #: subcommand name -> "module:attribute" (relative to this package), loaded lazily.
 COMMANDS: dict[str, str] = {
     "catalog": "._catalog_cmd:catalog",
     "compat": "._compat_cmd:compat",
+    "completion": "._completion_cmd:completion",
     "export": "._export_cmd:export",
     "fuzz": "._fuzz_cmd:fuzz",
     "list": "._catalog_cmd:list_events",
@@ -65,8 +67,19 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="casedev-conformance")
-def cli() -> None:
-    """Contract tests, fuzzing and a compatibility gate for Case.dev webhook events."""
+@common_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Contract tests, fuzzing and a compatibility gate for Case.dev webhook events.
+
+    Settings shared with the pytest plugin (handler, app, secret_env, events,
+    max_examples, contract, catalog, seed) are read from [tool.conformance] in the
+    nearest pyproject.toml, then CONFORMANCE_* variables; options given on the command
+    line win.
+    """
+    if ctx.resilient_parsing:  # shell completion: never fail on a bad settings file
+        return
+    ctx.default_map = default_map(*configured())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ import click
 
 from .._errors import UsageError
 from . import command_entry
+from ._options import QUIET, common_options, echo, verbosity
 
 
 @click.command("compat")
@@ -63,6 +64,7 @@ from . import command_entry
     default=None,
     help="Write the report here instead of stdout.",
 )
+@common_options
 @command_entry
 def compat(  # noqa: PLR0917 - click passes every option
     sides: tuple[str, ...],
@@ -89,6 +91,7 @@ def compat(  # noqa: PLR0917 - click passes every option
         load_waivers,
         render,
         render_rules,
+        verdict_line,
     )
 
     if list_rules:
@@ -128,6 +131,10 @@ def compat(  # noqa: PLR0917 - click passes every option
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        # The report went to the file; the terminal still gets the verdict.
+        echo(f"{verdict_line(report)} (report: {output})", level=QUIET)
+    elif verbosity() == QUIET and fmt == "text":
+        echo(verdict_line(report), level=QUIET)
     else:
         click.echo(text, nl=False)
     return report.exit_code

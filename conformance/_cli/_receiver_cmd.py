@@ -21,6 +21,7 @@ import click
 
 from .._errors import UsageError
 from . import EXIT_FOUND, EXIT_OK
+from ._options import QUIET, echo, from_command_line, from_settings, verbosity
 
 SECRET_ENV = "CASEDEV_WEBHOOK_SECRET"
 
@@ -107,28 +108,39 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         header_prefix: str,
         **kwargs: Any,
     ) -> Any:
+        ctx = click.get_current_context()
+        # A target given on the command line replaces the configured one(s).
+        typed = from_command_line(ctx, "target", "app_spec", "url")
+        if typed:
+            if "target" not in typed and from_settings(ctx, "target"):
+                kwargs["target"] = None
+            if "app_spec" not in typed and from_settings(ctx, "app_spec"):
+                app_spec = None
         given = [
             n
             for n, v in (("TARGET", kwargs.get("target")), ("--app", app_spec), ("--url", url))
             if v
         ]
         if len(given) > 1:
+            configured = " ([tool.conformance] sets handler and app: choose on the command line)"
             raise UsageError(
                 f"give exactly one of TARGET, --app and --url, not {' and '.join(given)}"
+                + (configured if not typed else "")
             )
         if not given:
             raise UsageError(
                 "missing TARGET (a handler), --app TARGET (a WSGI/ASGI receiver) or --url URL"
             )
         if kwargs.get("target"):
+            if from_settings(ctx, "secret_env"):
+                secret_env = None  # configured for the receiver, not asked for here
             if secret is not None or secret_env is not None or time_limit is not None:
                 raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
             return command(*args, **kwargs)
-        ctx = click.get_current_context()
         handler_only = [
             flag
             for flag, name in (("--deadline", "deadline"), ("--schema-only", "schema_only"))
-            if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)
+            if from_command_line(ctx, name)
         ]
         if handler_only:
             used = "--app" if app_spec else "--url"
@@ -137,9 +149,8 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 f"{'apply' if len(handler_only) > 1 else 'applies'} only to a handler TARGET, "
                 f"not to {used} (a receiver has --time-limit)"
             )
-        explicit_examples = ctx.get_parameter_source("max_examples") not in (
-            click.core.ParameterSource.DEFAULT,
-            None,
+        explicit_examples = bool(from_command_line(ctx, "max_examples")) or from_settings(
+            ctx, "max_examples"
         )
         code = run_receiver_fuzz(
             app_spec=app_spec,
@@ -154,6 +165,7 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             header_prefix=header_prefix,
             failures_dir=kwargs.get("failures_dir"),
             report_path=kwargs.get("report_path"),
+            catalog_dir=kwargs.get("catalog_dir"),
         )
         sys.exit(code)
 
@@ -176,8 +188,10 @@ def run_receiver_fuzz(
     header_prefix: str,
     failures_dir: Path | None,
     report_path: Path | None,
+    catalog_dir: Path | None = None,
 ) -> int:
     """Run receiver fuzzing, print the report, save failing requests; return the exit code."""
+    from .._catalog import load_catalog
     from .._fuzzing import load_target
     from .._webhooks import DEFAULT_EXAMPLES_PER_EVENT, DEFAULT_TIME_LIMIT, fuzz_receiver
 
@@ -188,6 +202,7 @@ def run_receiver_fuzz(
         url,
         secret=secret,
         events=events or "*",
+        catalog=load_catalog(catalog_dir),
         max_examples=max_examples or DEFAULT_EXAMPLES_PER_EVENT,
         seed=seed,
         time_limit=time_limit or DEFAULT_TIME_LIMIT,
@@ -203,7 +218,9 @@ def run_receiver_fuzz(
             replay += f" --receiver-path {shlex.quote(receiver_path)}"
     else:
         replay = shlex.join(["casedev-conformance", "send", str(url)])
-    click.echo(report.format(replay_command=replay))
+    text = report.format(replay_command=replay)
+    # -q: the verdict is the report's last line.
+    echo(text.rstrip("\n").rsplit("\n", 1)[-1] if verbosity() == QUIET else text, level=QUIET)
     if report_path is not None:
         try:
             report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", "utf-8")

@@ -8,6 +8,7 @@ import click
 
 from .._errors import UsageError
 from . import command_entry
+from ._options import common_options
 
 
 @click.command("report")
@@ -46,6 +47,7 @@ from . import command_entry
 @click.option(
     "--fail-on-breaking", is_flag=True, help="Exit 1 when a release broke a stable event."
 )
+@common_options
 @command_entry
 def report(  # noqa: PLR0917 - click passes every option
     from_ref: str | None,

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._catalog import Catalog
 from .._errors import ConformanceError, FuzzError, InputError, UsageError
-from .._generation import FuzzCase, build_cases
+from .._generation import SEARCH, FuzzCase, build_cases, search_settings
 from ._handler import DEFAULT_DEADLINE, Frame, HandlerFailure, check_handler, describe_exception
 from ._ownership import owner as owner_of
 
@@ -278,22 +278,12 @@ class _Search:
         self.timed_out = False
 
     def run(self, case: FuzzCase, *, max_examples: int, seed: int) -> None:
-        from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+        from hypothesis import given
         from hypothesis import seed as seed_decorator
         from hypothesis.errors import HypothesisException
 
         @seed_decorator(seed)
-        @settings(
-            max_examples=max_examples,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            phases=[Phase.explicit, Phase.generate, Phase.shrink],
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            report_multiple_bugs=True,
-            print_blob=False,
-        )
+        @search_settings(max_examples=max_examples, phases=SEARCH, report_multiple_bugs=True)
         @given(case.strategy)
         def search(deliveries: list[dict[str, Any]]) -> None:
             if self.timed_out:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ._factory import make_delivery
 from ._scan import Problem, Tally, scan
-from ._validator import DeliveryValidator, validate
+from ._validator import DeliveryValidator, validate, validator_for
 
 __all__ = [
     "DeliveryValidator",
@@ -14,4 +14,5 @@ __all__ = [
     "make_delivery",
     "scan",
     "validate",
+    "validator_for",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ._http import HttpRequest, URLTransport, load_request, request_headers, transport_for
 from ._receiver import DEFAULT_EXAMPLES_PER_EVENT, DEFAULT_TIME_LIMIT, fuzz_receiver
+from ._send import sample_payloads, saved_request, signed_deliveries
 from ._signing import (
     DEFAULT_HEADER_PREFIX,
     DEFAULT_TOLERANCE,
@@ -26,5 +27,8 @@ __all__ = [
     "fuzz_receiver",
     "load_request",
     "request_headers",
+    "sample_payloads",
+    "saved_request",
+    "signed_deliveries",
     "transport_for",
 ]

@@ -654,8 +654,10 @@ def fuzz_receiver(
 
 
 def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
-    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import given
     from hypothesis import seed as hypothesis_seed
+
+    from .._generation import search_settings
 
     def envelope(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -667,14 +669,7 @@ def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
 
     def explore(name: str, strategy: st.SearchStrategy[Any], label: str, kind: str) -> None:
         @hypothesis_seed(seed)
-        @settings(
-            max_examples=max_examples,
-            deadline=None,
-            database=None,
-            derandomize=False,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @search_settings(max_examples=max_examples)
         @given(strategy)
         def one(data: dict[str, Any]) -> None:
             if not run.stopped:
