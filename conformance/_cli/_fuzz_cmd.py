@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from .._errors import UsageError
+from .._files import write_file
 from .._fuzzing import (
     DEFAULT_DEADLINE,
     DEFAULT_FAILURES_DIR,
@@ -26,6 +27,7 @@ from .._fuzzing import (
     HandlerFailure,
 )
 from . import EXIT_FOUND, EXIT_OK
+from ._params import MAX_COUNT, POSITIVE_SECONDS
 from ._receiver_cmd import receiver_options
 
 _SHOWN_STRING = 200
@@ -128,10 +130,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[CaseResult, int, int], None] 
 
 
 def _write_report(path: Path, report: FuzzReport) -> None:
-    try:
-        path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
+    write_file(
+        path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", what="report"
+    )
 
 
 def run_handler_fuzz(
@@ -183,7 +184,7 @@ def run_handler_fuzz(
 )
 @click.option(
     "--max-examples",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_COUNT),
     default=DEFAULT_MAX_EXAMPLES,
     show_default=True,
     help="Examples per fuzz case (each event and each contract rule).",
@@ -191,7 +192,7 @@ def run_handler_fuzz(
 @click.option("--seed", type=int, default=None, help="Make the run repeatable.")
 @click.option(
     "--deadline",
-    type=click.FloatRange(min=0, min_open=True),
+    type=POSITIVE_SECONDS,
     default=DEFAULT_DEADLINE,
     show_default=True,
     help="Seconds a handler may take per delivery before it counts as a failure "
@@ -259,7 +260,7 @@ def fuzz(
 )
 @click.option(
     "--deadline",
-    type=click.FloatRange(min=0, min_open=True),
+    type=POSITIVE_SECONDS,
     default=DEFAULT_DEADLINE,
     show_default=True,
     help="Seconds a handler may take per delivery.",

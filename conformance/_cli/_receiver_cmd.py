@@ -20,7 +20,10 @@ from typing import Any
 import click
 
 from .._errors import UsageError
+from .._files import write_file
+from .._webhooks import MAX_TOLERANCE
 from . import EXIT_FOUND, EXIT_OK
+from ._params import POSITIVE_SECONDS
 
 SECRET_ENV = "CASEDEV_WEBHOOK_SECRET"
 
@@ -56,13 +59,13 @@ _OPTIONS = [
     ),
     click.option(
         "--time-limit",
-        type=click.FloatRange(min=0, min_open=True),
+        type=POSITIVE_SECONDS,
         default=None,
         help="Seconds a receiver may take to answer [default: 10].",
     ),
     click.option(
         "--tolerance",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=MAX_TOLERANCE),
         default=300,
         show_default=True,
         help="The receiver's timestamp tolerance in seconds (stale/future forgeries go beyond).",
@@ -205,10 +208,5 @@ def run_receiver_fuzz(
         replay = shlex.join(["casedev-conformance", "send", str(url)])
     click.echo(report.format(replay_command=replay))
     if report_path is not None:
-        try:
-            report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", "utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write the report: {exc.strerror or exc}", file=report_path
-            ) from None
+        write_file(report_path, json.dumps(report.to_dict(), indent=2) + "\n", what="report")
     return EXIT_OK if report.ok else EXIT_FOUND

@@ -17,6 +17,7 @@ import click
 
 from .._errors import UsageError
 from . import EXIT_FOUND, EXIT_OK
+from ._params import MAX_COUNT, POSITIVE_SECONDS
 from ._receiver_cmd import SECRET_ENV, resolve_secret
 
 _SHOWN = 300
@@ -85,7 +86,9 @@ def _show_response(response: Any) -> str:
 @click.option("--event", "-e", "event", metavar="TYPE", default=None, help="The event type.")
 @click.option("--secret", default=None, help=f"Signing secret (whsec_...); default ${SECRET_ENV}.")
 @click.option("--secret-env", default=None, metavar="NAME", help="Read the secret from $NAME.")
-@click.option("--count", "-n", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--count", "-n", type=click.IntRange(min=1, max=MAX_COUNT), default=1, show_default=True
+)
 @click.option(
     "--data",
     default=None,
@@ -104,9 +107,7 @@ def _show_response(response: Any) -> str:
     is_flag=True,
     help="With --replay: fresh timestamp and signature (needs the secret); body and id kept.",
 )
-@click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True
-)
+@click.option("--timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True)
 @click.option("--header-prefix", default="case-webhook", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="Print each request, not just its summary.")
 def send(

@@ -18,6 +18,7 @@ from .._catalog import load_catalog
 from .._errors import InputError
 from .._validation import DeliveryValidator, Problem, Tally, scan
 from . import EXIT_FOUND, EXIT_OK
+from ._params import MAX_JOBS
 
 
 def _text_problem(out: IO[str], problem: Problem) -> None:
@@ -79,7 +80,7 @@ def _summary_text(out: IO[str], tally: Tally) -> None:
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_JOBS),
     default=0,
     show_default=True,
     help="Worker processes for JSON Lines files (Linux; 0 or 1: none).",

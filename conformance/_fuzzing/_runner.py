@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._catalog import Catalog
 from .._errors import ConformanceError, FuzzError, InputError, UsageError
+from .._files import make_dir, write_file
 from .._generation import FuzzCase, build_cases
 from ._handler import DEFAULT_DEADLINE, Frame, HandlerFailure, check_handler, describe_exception
 from ._ownership import owner as owner_of
@@ -164,22 +165,13 @@ def save_failure(failure: HandlerFailure, directory: str | Path) -> Path:
     The name is derived from the case and the deliveries, so the same failure saved
     twice lands in the same file.
     """
-    folder = Path(directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot create the failures folder: {exc.strerror or exc}", file=folder
-        ) from None
+    folder = make_dir(directory, what="failures folder")
     body = json.dumps(failure.deliveries, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(body.encode()).hexdigest()[:10]
     path = folder / f"{_slug(failure.case or failure.event or 'delivery')}-{digest}.json"
     failure.path = path
     text = json.dumps(failure_record(failure), indent=2, ensure_ascii=False, allow_nan=False)
-    try:
-        path.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", file=path) from None
+    write_file(path, text + "\n", what="failure file")
     return path
 
 

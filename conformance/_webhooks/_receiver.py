@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._catalog import Catalog, load_catalog
 from .._errors import FuzzError, UsageError
+from .._files import make_dir, write_file
 from .._ids import new_event_id, new_message_id, now_timestamp
 from ._http import (
     AppKind,
@@ -201,13 +202,12 @@ class ReceiverReport:
 
     def save(self, directory: str | Path) -> list[Path]:
         """Write each failing request as a raw HTTP/1.1 message; return the file paths."""
-        folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = make_dir(directory, what="failures folder")
         paths: list[Path] = []
         for index, failure in enumerate(self.failures, 1):
             slug = "".join(c if c.isalnum() else "-" for c in failure.case.lower()).strip("-")
             path = folder / f"{index:03d}-{failure.check}-{slug[:60]}.http"
-            path.write_bytes(failure.request.to_bytes())
+            write_file(path, failure.request.to_bytes(), what="failing request")
             paths.append(path)
         self.saved = paths
         return paths
