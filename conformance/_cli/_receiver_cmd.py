@@ -71,6 +71,12 @@ _OPTIONS = [
         help="The receiver's timestamp tolerance in seconds (stale/future forgeries go beyond).",
     ),
     click.option(
+        "--cacert",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="With --url https://...: a PEM file of CA certificates to trust.",
+    ),
+    click.option(
         "--header-prefix",
         default="case-webhook",
         show_default=True,
@@ -108,6 +114,7 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         time_limit: float | None,
         tolerance: int,
         header_prefix: str,
+        cacert: Path | None,
         **kwargs: Any,
     ) -> Any:
         given = [
@@ -126,6 +133,8 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if kwargs.get("target"):
             if secret is not None or secret_env is not None or time_limit is not None:
                 raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
+            if cacert is not None:
+                raise UsageError("--cacert needs --url")
             return command(*args, **kwargs)
         ctx = click.get_current_context()
         handler_only = [
@@ -155,6 +164,7 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             receiver_path=receiver_path,
             tolerance=tolerance,
             header_prefix=header_prefix,
+            cacert=cacert,
             failures_dir=kwargs.get("failures_dir"),
             report_path=kwargs.get("report_path"),
         )
@@ -179,6 +189,7 @@ def run_receiver_fuzz(
     header_prefix: str,
     failures_dir: Path | None,
     report_path: Path | None,
+    cacert: Path | None = None,
 ) -> int:
     """Run receiver fuzzing, print the report, save failing requests; return the exit code."""
     from .._fuzzing import load_target
@@ -198,6 +209,7 @@ def run_receiver_fuzz(
         tolerance=tolerance,
         header_prefix=header_prefix,
         save_dir=folder,
+        cacert=cacert,
     )
     if app_spec is not None:
         report.target = f"{app_spec} ({report.target})"

@@ -1,7 +1,8 @@
 """``casedev-conformance send``: post signed sample deliveries to a receiver, or replay one.
 
 Exit codes: 0 every delivery was acknowledged with a 2xx (with ``--replay``: an answer
-came back), 1 otherwise, 2 usage errors.
+came back), 1 otherwise, 2 usage errors and a receiver that cannot be reached at all
+(connection refused, DNS, TLS), as for ``fuzz --url``.
 """
 
 from __future__ import annotations
@@ -108,6 +109,12 @@ def _show_response(response: Any) -> str:
     help="With --replay: fresh timestamp and signature (needs the secret); body and id kept.",
 )
 @click.option("--timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True)
+@click.option(
+    "--cacert",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With an https:// URL: a PEM file of CA certificates to trust.",
+)
 @click.option("--header-prefix", default="case-webhook", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="Print each request, not just its summary.")
 def send(
@@ -124,6 +131,7 @@ def send(
     replay: Path | None,
     resign: bool,
     timeout: float,
+    cacert: Path | None,
     header_prefix: str,
     verbose: bool,
 ) -> None:
@@ -145,7 +153,7 @@ def send(
         raise UsageError("give exactly one of URL and --app TARGET")
     if not receiver_path.startswith("/"):
         raise UsageError(f"--receiver-path must start with '/', not {receiver_path!r}")
-    transport = transport_for(load_target(app_spec) if app_spec else None, url)
+    transport = transport_for(load_target(app_spec) if app_spec else None, url, cacert=cacert)
     if isinstance(transport, URLTransport):
         path, host = transport.path, transport.netloc
     else:
@@ -206,6 +214,12 @@ def send(
             if verbose:
                 click.echo("\n".join("   " + line for line in request.describe().splitlines()))
             response = transport.send(request, timeout=timeout)
+            if response.unreachable:
+                # Same rule as `fuzz --url`: a receiver never reached is a usage error (2),
+                # not a receiver that answered wrongly (1).
+                raise UsageError(
+                    f"cannot reach {target}: {response.error}; is the receiver running?"
+                )
             click.echo(_show_response(response))
             if response.status is None or (replay is None and not 200 <= response.status < 300):
                 failed += 1

@@ -85,12 +85,19 @@ def _summary_text(out: IO[str], tally: Tally) -> None:
     show_default=True,
     help="Worker processes for JSON Lines files (Linux; 0 or 1: none).",
 )
-def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Exit 0 when FILES hold no delivery at all (by default that is an input error).",
+)
+def validate(
+    files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int, allow_empty: bool
+) -> None:
     """Validate deliveries in FILES (JSON, a JSON array, or JSON Lines; '-' for stdin).
 
     Prints every invalid delivery (file:line, event, JSON pointer, reason) and a
     per-event summary. Exit 0 if all are valid, 1 if any is invalid, 2 for unreadable
-    input. Deliveries of event types not in the catalog are counted separately.
+    input or no delivery at all (unless --allow-empty). Deliveries of event types not in the catalog are counted separately.
     """
     for name in files:
         if name != "-" and not Path(name).is_file():
@@ -108,6 +115,12 @@ def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: i
     for problem in scan(validator, files, tally, jobs=jobs):
         show(out, problem)
     invalid = _total(tally.invalid)
+    if not allow_empty and not (tally.valid or tally.invalid or tally.unknown):
+        # A CI gate fed nothing (an empty capture, a wrong glob) must not pass quietly.
+        raise InputError(
+            f"no deliveries in {', '.join('standard input' if f == '-' else f for f in files)}; "
+            "pass --allow-empty if that is expected"
+        )
     if fmt == "json":
         summary = {
             "summary": {

@@ -175,6 +175,11 @@ def save_failure(failure: HandlerFailure, directory: str | Path) -> Path:
     return path
 
 
+#: The keys without which a JSON object is not a delivery at all (a handler dispatches on
+#: ``type`` and reads ``data``).
+DELIVERY_KEYS = ("type", "data")
+
+
 def load_failure(path: str | Path) -> list[dict[str, Any]]:
     """The deliveries in a saved failure file, a JSON list of deliveries or one delivery."""
     file = Path(path)
@@ -198,6 +203,21 @@ def load_failure(path: str | Path) -> list[dict[str, Any]]:
         )
     if not deliveries:
         raise InputError("no deliveries to replay", file=file, pointer=pointer)
+    for index, delivery in enumerate(deliveries):
+        # {} or {"hello": 1} would "pass" any handler: refuse what is not a delivery.
+        missing = [k for k in DELIVERY_KEYS if k not in delivery]
+        where = pointer if isinstance(data, dict) and pointer == "" else f"{pointer}/{index}"
+        if missing:
+            raise InputError(
+                f"not a delivery (no {', '.join(missing)}); expected a failure file saved "
+                "by `fuzz`, a delivery object or a list of deliveries",
+                file=file,
+                pointer=where,
+            )
+        if not isinstance(delivery["type"], str):
+            raise InputError(
+                "not a delivery: type is not a string", file=file, pointer=where + "/type"
+            )
     return deliveries
 
 

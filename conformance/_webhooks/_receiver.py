@@ -604,6 +604,7 @@ def fuzz_receiver(
     tolerance: int = DEFAULT_TOLERANCE,
     kind: AppKind | None = None,
     save_dir: str | Path | None = None,
+    cacert: str | Path | None = None,
 ) -> ReceiverReport:
     """Send signed deliveries (valid, repeated, rotated, forged, schema-breaking) to a
     receiver and check its answers against the delivery contract.
@@ -612,7 +613,9 @@ def fuzz_receiver(
     and ``url`` (a running server). ``secret`` is the receiver's signing secret;
     ``events`` filters the catalog (Case.dev filter syntax); ``max_examples`` payloads
     are drawn per event; ``time_limit`` is the seconds an answer may take. With
-    ``save_dir``, each failing request is written there for replay.
+    ``save_dir``, each failing request is written there for replay. ``cacert`` is a PEM
+    file of CA certificates to trust for an https ``url``. A receiver that cannot be
+    reached at all (refused, DNS, TLS) raises ``FuzzError``.
     """
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
         raise UsageError(f"Expected max_examples >= 1, but got max_examples={max_examples!r}")
@@ -624,7 +627,7 @@ def fuzz_receiver(
     webhook = Webhook(key, tolerance=tolerance, header_prefix=header_prefix)
     patterns = (events,) if isinstance(events, str) else tuple(events)
     selected = (catalog or load_catalog()).select(*patterns)
-    transport = transport_for(app, url, kind=kind)
+    transport = transport_for(app, url, kind=kind, cacert=cacert)
     if isinstance(transport, URLTransport):
         path, host = transport.path, transport.netloc
     else:
