@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import click
@@ -99,14 +99,27 @@ class LazyGroup(click.Group):
         except ConformanceError as exc:
             fail(describe_error(exc))
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Run the CLI; in standalone mode every way out is an exit code, never a traceback.
 
         click would print usage errors over several lines; ours are one line each.
         """
+
+        def body() -> Any:
+            return click.Group.main(
+                self, args, prog_name, complete_var, standalone_mode=False, **extra
+            )
+
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        sys.exit(_run(lambda: super(LazyGroup, self).main(*args, standalone_mode=False, **kwargs)))
+            return body()
+        sys.exit(_run(body))
 
 
 def describe_error(exc: ConformanceError) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 
-class FiniteFloat(click.ParamType):
+class FiniteFloat(click.ParamType[float]):
     """A finite float within optional bounds; ``min_open``/``max_open`` exclude the bound."""
 
     name = "number"

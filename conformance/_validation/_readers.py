@@ -277,8 +277,8 @@ class _ArrayReader:
         line = self.base_line
         previous = 0
         for start, end in spans:
-            text = buf[start:end]
-            lead = start + len(text) - len(text.lstrip(_WHITESPACE))
+            piece = buf[start:end]
+            lead = start + len(piece) - len(piece.lstrip(_WHITESPACE))
             line += buf.count(b"\n", previous, lead)
             previous = lead
             lines.append(line)
