@@ -40,7 +40,6 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 #: Set to 1 to see the traceback of an internal error.
 DEBUG_ENV = "CASEDEV_CONFORMANCE_DEBUG"
-ISSUES_URL = "https://github.com/casedev/casedev-conformance/issues"
 
 
 def one_line(message: str) -> str:
@@ -71,7 +70,7 @@ def internal_error(exc: BaseException) -> int:
         traceback.print_exception(exc)
     click.echo(
         f"casedev-conformance: internal error: {describe_exception(exc)} "
-        f"(a bug in the tool: please report it at {ISSUES_URL}; "
+        "(a bug in casedev-conformance: please report it with the command you ran; "
         f"{DEBUG_ENV}=1 shows the traceback)",
         err=True,
     )
