@@ -234,6 +234,42 @@ def test_an_unexpected_exception_is_one_internal_error_line(
     assert "Hostile" in line
 
 
+def test_an_internal_error_in_a_real_process_is_exit_3_and_one_line() -> None:
+    import subprocess
+
+    script = (
+        "import conformance._cli._catalog_cmd as m\n"
+        "def boom(*a, **k):\n"
+        "    raise RecursionError('maximum recursion depth exceeded')\n"
+        "m.load_catalog = boom\n"
+        "from conformance._cli import main\n"
+        "raise SystemExit(main(['list']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CASEDEV_CONFORMANCE_DEBUG"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == EXIT_INTERNAL
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "internal error: RecursionError" in result.stderr
+    assert "Traceback" not in result.stderr
+    debug = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**env, "CASEDEV_CONFORMANCE_DEBUG": "1"},
+    )
+    assert debug.returncode == EXIT_INTERNAL
+    assert "Traceback" in debug.stderr
+
+
 def test_one_of_our_errors_with_a_raising_str_is_still_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

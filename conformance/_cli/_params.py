@@ -12,6 +12,10 @@ from typing import Any
 
 import click
 
+from .._config import MAX_COUNT
+
+__all__ = ["MAX_COUNT", "MAX_JOBS", "POSITIVE_SECONDS", "FiniteFloat"]
+
 
 class FiniteFloat(click.ParamType[float]):
     """A finite float within optional bounds; ``min_open``/``max_open`` exclude the bound."""
@@ -71,7 +75,5 @@ class FiniteFloat(click.ParamType[float]):
 #: Seconds that must be more than zero and finite (deadlines, time limits, timeouts).
 #: Capped at a day: a longer wait is a hang, and threading refuses timeouts past ~292 years.
 POSITIVE_SECONDS = FiniteFloat(min=0, max=86400, min_open=True)
-#: Upper bound of count options (examples, deliveries): beyond it a run would not end today.
-MAX_COUNT = 1_000_000
 #: Upper bound of --jobs: more worker processes than this only thrash.
 MAX_JOBS = 1024
