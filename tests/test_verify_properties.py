@@ -88,8 +88,12 @@ def long_int_bodies() -> st.SearchStrategy[bytes]:
     )
 
 
-bodies = st.binary(max_size=200) | long_int_bodies() | st.sampled_from(
-    [b"{}", b'{"a": NaN}', b'{"a": 1e400}', b"[" * 5000 + b"]" * 5000, b'{"a":"\\ud800"}']
+bodies = (
+    st.binary(max_size=200)
+    | long_int_bodies()
+    | st.sampled_from(
+        [b"{}", b'{"a": NaN}', b'{"a": 1e400}', b"[" * 5000 + b"]" * 5000, b'{"a":"\\ud800"}']
+    )
 )
 header_text = st.text(max_size=20) | st.binary(max_size=20) | st.integers() | st.none()
 clocks = (
