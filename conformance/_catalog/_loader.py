@@ -481,7 +481,12 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def _load_folder(root: Path) -> Catalog:
-    root = root.resolve()  # file URIs (the $ref base of schemas without $id) need absolute paths
+    try:
+        root = (
+            root.resolve()
+        )  # file URIs (the $ref base of schemas without $id) need absolute paths
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise CatalogError(f"cannot read: {exc}", file=root) from None
     if not root.is_dir():
         raise CatalogError("not a catalog folder (expected stable/ and beta/ inside)", file=root)
     events: list[Event] = []
