@@ -193,6 +193,8 @@ def _positive_int(raw: Any, where: str) -> int:
         raise UsageError(f"{where}: expected a positive integer, but got {raw!r}") from None
     if value < 1:
         raise UsageError(f"{where}: expected a positive integer, but got {raw!r}")
+    if value > MAX_COUNT:
+        raise UsageError(f"{where}: expected at most {MAX_COUNT}, but got {raw!r}")
     return value
 
 
@@ -206,6 +208,11 @@ def _seed(raw: Any, where: str) -> int:
     if value < 0:
         raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}")
     return value
+
+
+#: Largest count setting accepted (the CLI's count options share the bound): a bigger
+#: one would not finish today, so it is a typo rather than a wish.
+MAX_COUNT = 1_000_000
 
 
 def _boolean(raw: Any, where: str) -> bool:

@@ -21,6 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "conformance"
 #: Layers, lowest first: a module imports only from its own layer or below.
 LAYERS: dict[str, int] = {
     "conformance._errors": 1,
+    "conformance._files": 1,
     "conformance._config": 1,
     "conformance._ids": 1,
     "conformance._version": 1,

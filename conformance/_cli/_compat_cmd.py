@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .._errors import UsageError
+from .._files import write_file
 from . import command_entry
 from ._options import QUIET, common_options, echo, verbosity
 
@@ -127,10 +128,7 @@ def compat(  # noqa: PLR0917 - click passes every option
     )
     text = render(report, fmt, color=color)
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_file(output, text, what="report")
         # The report went to the file; the terminal still gets the verdict.
         echo(f"{verdict_line(report)} (report: {output})", level=QUIET)
     elif verbosity() == QUIET and fmt == "text":

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .._errors import UsageError
+from .._files import write_file
 from ._options import catalog_option, common_options
 
 
@@ -54,10 +54,7 @@ def _emit(document: dict[str, Any], output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, "utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", file=output) from None
+    write_file(output, text, what="document")
 
 
 def _catalog(catalog_dir: Path | None, events: tuple[str, ...]) -> Any:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .._errors import UsageError
+from .._files import write_file
 from .._fuzzing import (
     DEFAULT_DEADLINE,
     DEFAULT_FAILURES_DIR,
@@ -27,6 +28,7 @@ from .._fuzzing import (
 )
 from . import EXIT_FOUND, EXIT_OK
 from ._options import QUIET, VERBOSE, catalog_option, common_options, echo, verbosity
+from ._params import MAX_COUNT, POSITIVE_SECONDS
 from ._receiver_cmd import receiver_options
 
 
@@ -56,10 +58,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[CaseResult, int, int], None] 
 
 
 def _write_report(path: Path, report: FuzzReport) -> None:
-    try:
-        path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
+    write_file(
+        path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", what="report"
+    )
 
 
 def run_handler_fuzz(
@@ -125,7 +126,7 @@ def run_handler_fuzz(
 )
 @click.option(
     "--max-examples",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_COUNT),
     default=DEFAULT_MAX_EXAMPLES,
     show_default=True,
     help="Examples per fuzz case (each event and each contract rule).",
@@ -133,7 +134,7 @@ def run_handler_fuzz(
 @click.option("--seed", type=int, default=None, help="Make the run repeatable.")
 @click.option(
     "--deadline",
-    type=click.FloatRange(min=0, min_open=True),
+    type=POSITIVE_SECONDS,
     default=DEFAULT_DEADLINE,
     show_default=True,
     help="Seconds a handler may take per delivery before it counts as a failure "
@@ -206,7 +207,7 @@ def fuzz(
 )
 @click.option(
     "--deadline",
-    type=click.FloatRange(min=0, min_open=True),
+    type=POSITIVE_SECONDS,
     default=DEFAULT_DEADLINE,
     show_default=True,
     help="Seconds a handler may take per delivery.",

@@ -20,8 +20,11 @@ from typing import Any
 import click
 
 from .._errors import UsageError
+from .._files import write_file
+from .._webhooks import MAX_TOLERANCE
 from . import EXIT_FOUND, EXIT_OK
 from ._options import QUIET, echo, from_command_line, from_settings, verbosity
+from ._params import POSITIVE_SECONDS
 
 SECRET_ENV = "CASEDEV_WEBHOOK_SECRET"
 
@@ -57,16 +60,22 @@ _OPTIONS = [
     ),
     click.option(
         "--time-limit",
-        type=click.FloatRange(min=0, min_open=True),
+        type=POSITIVE_SECONDS,
         default=None,
         help="Seconds a receiver may take to answer [default: 10].",
     ),
     click.option(
         "--tolerance",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=MAX_TOLERANCE),
         default=300,
         show_default=True,
         help="The receiver's timestamp tolerance in seconds (stale/future forgeries go beyond).",
+    ),
+    click.option(
+        "--cacert",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="With --url https://...: a PEM file of CA certificates to trust.",
     ),
     click.option(
         "--header-prefix",
@@ -106,6 +115,7 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         time_limit: float | None,
         tolerance: int,
         header_prefix: str,
+        cacert: Path | None,
         **kwargs: Any,
     ) -> Any:
         ctx = click.get_current_context()
@@ -136,6 +146,8 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 secret_env = None  # configured for the receiver, not asked for here
             if secret is not None or secret_env is not None or time_limit is not None:
                 raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
+            if cacert is not None:
+                raise UsageError("--cacert needs --url")
             return command(*args, **kwargs)
         handler_only = [
             flag
@@ -163,6 +175,7 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             receiver_path=receiver_path,
             tolerance=tolerance,
             header_prefix=header_prefix,
+            cacert=cacert,
             failures_dir=kwargs.get("failures_dir"),
             report_path=kwargs.get("report_path"),
             catalog_dir=kwargs.get("catalog_dir"),
@@ -189,6 +202,7 @@ def run_receiver_fuzz(
     failures_dir: Path | None,
     report_path: Path | None,
     catalog_dir: Path | None = None,
+    cacert: Path | None = None,
 ) -> int:
     """Run receiver fuzzing, print the report, save failing requests; return the exit code."""
     from .._catalog import load_catalog
@@ -210,6 +224,7 @@ def run_receiver_fuzz(
         tolerance=tolerance,
         header_prefix=header_prefix,
         save_dir=folder,
+        cacert=cacert,
     )
     if app_spec is not None:
         report.target = f"{app_spec} ({report.target})"
@@ -222,10 +237,5 @@ def run_receiver_fuzz(
     # -q: the verdict is the report's last line.
     echo(text.rstrip("\n").rsplit("\n", 1)[-1] if verbosity() == QUIET else text, level=QUIET)
     if report_path is not None:
-        try:
-            report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", "utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write the report: {exc.strerror or exc}", file=report_path
-            ) from None
+        write_file(report_path, json.dumps(report.to_dict(), indent=2) + "\n", what="report")
     return EXIT_OK if report.ok else EXIT_FOUND

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .._errors import UsageError
+from .._files import write_file
 from . import command_entry
 from ._options import common_options
 
@@ -78,10 +79,7 @@ def report(  # noqa: PLR0917 - click passes every option
         chosen = [reports]
     text = RENDERERS[fmt](reports)
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_file(output, text, what="report")
     else:
         click.echo(text, nl=False)
     for r in chosen:

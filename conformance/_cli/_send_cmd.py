@@ -1,7 +1,8 @@
 """``casedev-conformance send``: post signed sample deliveries to a receiver, or replay one.
 
 Exit codes: 0 every delivery was acknowledged with a 2xx (with ``--replay``: an answer
-came back), 1 otherwise, 2 usage errors.
+came back), 1 otherwise, 2 usage errors and a receiver that cannot be reached at all
+(connection refused, DNS, TLS), as for ``fuzz --url``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 from .._errors import UsageError
 from . import EXIT_FOUND, EXIT_OK
 from ._options import QUIET, VERBOSE, catalog_option, common_options, echo
+from ._params import MAX_COUNT, POSITIVE_SECONDS
 from ._receiver_cmd import SECRET_ENV, resolve_secret
 
 _SHOWN = 300
@@ -57,7 +59,9 @@ def _show_response(response: Any) -> str:
 @click.option("--event", "-e", "event", metavar="TYPE", default=None, help="The event type.")
 @click.option("--secret", default=None, help=f"Signing secret (whsec_...); default ${SECRET_ENV}.")
 @click.option("--secret-env", default=None, metavar="NAME", help="Read the secret from $NAME.")
-@click.option("--count", "-n", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--count", "-n", type=click.IntRange(min=1, max=MAX_COUNT), default=1, show_default=True
+)
 @click.option(
     "--data",
     default=None,
@@ -76,8 +80,12 @@ def _show_response(response: Any) -> str:
     is_flag=True,
     help="With --replay: fresh timestamp and signature (needs the secret); body and id kept.",
 )
+@click.option("--timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True)
 @click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True
+    "--cacert",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With an https:// URL: a PEM file of CA certificates to trust.",
 )
 @click.option("--header-prefix", default="case-webhook", show_default=True)
 @catalog_option
@@ -95,6 +103,7 @@ def send(
     replay: Path | None,
     resign: bool,
     timeout: float,
+    cacert: Path | None,
     header_prefix: str,
     catalog_dir: Path | None,
 ) -> None:
@@ -119,7 +128,7 @@ def send(
         raise UsageError("give exactly one of URL and --app TARGET")
     if not receiver_path.startswith("/"):
         raise UsageError(f"--receiver-path must start with '/', not {receiver_path!r}")
-    transport = transport_for(load_target(app_spec) if app_spec else None, url)
+    transport = transport_for(load_target(app_spec) if app_spec else None, url, cacert=cacert)
     if isinstance(transport, URLTransport):
         path, host = transport.path, transport.netloc
     else:
@@ -153,6 +162,12 @@ def send(
             echo(f"-> POST {target} {label} ({len(request.body)} bytes)")
             echo("\n".join("   " + line for line in request.describe().splitlines()), level=VERBOSE)
             response = transport.send(request, timeout=timeout)
+            if response.unreachable:
+                # Same rule as `fuzz --url`: a receiver never reached is a usage error (2),
+                # not a receiver that answered wrongly (1).
+                raise UsageError(
+                    f"cannot reach {target}: {response.error}; is the receiver running?"
+                )
             echo(_show_response(response))
             if response.status is None or (replay is None and not 200 <= response.status < 300):
                 failed += 1

@@ -19,6 +19,7 @@ from .._errors import InputError
 from .._validation import DeliveryValidator, Problem, Tally, scan
 from . import EXIT_FOUND, EXIT_OK
 from ._options import QUIET, catalog_option, common_options, verbosity
+from ._params import MAX_JOBS
 
 
 def _text_problem(out: IO[str], problem: Problem) -> None:
@@ -79,17 +80,24 @@ def _verdict(tally: Tally) -> str:
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_JOBS),
     default=0,
     show_default=True,
     help="Worker processes for JSON Lines files (Linux; 0 or 1: none).",
 )
-def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Exit 0 when FILES hold no delivery at all (by default that is an input error).",
+)
+def validate(
+    files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int, allow_empty: bool
+) -> None:
     """Validate deliveries in FILES (JSON, a JSON array, or JSON Lines; '-' for stdin).
 
     Prints every invalid delivery (file:line, event, JSON pointer, reason) and a
     per-event summary. Exit 0 if all are valid, 1 if any is invalid, 2 for unreadable
-    input. Deliveries of event types not in the catalog are counted separately.
+    input or no delivery at all (unless --allow-empty). Deliveries of event types not in the catalog are counted separately.
     """
     for name in files:
         if name != "-" and not Path(name).is_file():
@@ -101,12 +109,14 @@ def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: i
     # the cyclic collector would scan them over and over for nothing.
     gc.disable()
     try:
-        _run(files, catalog_dir, fmt, jobs)
+        _run(files, catalog_dir, fmt, jobs, allow_empty)
     finally:
         gc.enable()  # the CLI may run in-process (tests, embedding): leave gc as found
 
 
-def _run(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int) -> None:
+def _run(
+    files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int, allow_empty: bool
+) -> None:
     validator = DeliveryValidator(load_catalog(catalog_dir))
     out = sys.stdout
     tally = Tally()
@@ -116,6 +126,12 @@ def _run(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int) 
         if not quiet:
             show(out, problem)
     invalid = _total(tally.invalid)
+    if not allow_empty and not (tally.valid or tally.invalid or tally.unknown):
+        # A CI gate fed nothing (an empty capture, a wrong glob) must not pass quietly.
+        raise InputError(
+            f"no deliveries in {', '.join('standard input' if f == '-' else f for f in files)}; "
+            "pass --allow-empty if that is expected"
+        )
     if fmt == "json":
         summary = {
             "summary": {

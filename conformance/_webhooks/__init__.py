@@ -10,6 +10,7 @@ from ._signing import (
     DEFAULT_HEADER_PREFIX,
     DEFAULT_TOLERANCE,
     MAX_ID_LENGTH,
+    MAX_TOLERANCE,
     Webhook,
     decode_secret,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "DEFAULT_TIME_LIMIT",
     "DEFAULT_TOLERANCE",
     "MAX_ID_LENGTH",
+    "MAX_TOLERANCE",
     "HttpRequest",
     "URLTransport",
     "Webhook",

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._catalog import Catalog, load_catalog
 from .._errors import FuzzError, UsageError
+from .._files import make_dir, write_file
 from .._ids import new_event_id, new_message_id, now_timestamp
 from ._http import (
     AppKind,
@@ -201,13 +202,12 @@ class ReceiverReport:
 
     def save(self, directory: str | Path) -> list[Path]:
         """Write each failing request as a raw HTTP/1.1 message; return the file paths."""
-        folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = make_dir(directory, what="failures folder")
         paths: list[Path] = []
         for index, failure in enumerate(self.failures, 1):
             slug = "".join(c if c.isalnum() else "-" for c in failure.case.lower()).strip("-")
             path = folder / f"{index:03d}-{failure.check}-{slug[:60]}.http"
-            path.write_bytes(failure.request.to_bytes())
+            write_file(path, failure.request.to_bytes(), what="failing request")
             paths.append(path)
         self.saved = paths
         return paths
@@ -604,6 +604,7 @@ def fuzz_receiver(
     tolerance: int = DEFAULT_TOLERANCE,
     kind: AppKind | None = None,
     save_dir: str | Path | None = None,
+    cacert: str | Path | None = None,
 ) -> ReceiverReport:
     """Send signed deliveries (valid, repeated, rotated, forged, schema-breaking) to a
     receiver and check its answers against the delivery contract.
@@ -612,7 +613,9 @@ def fuzz_receiver(
     and ``url`` (a running server). ``secret`` is the receiver's signing secret;
     ``events`` filters the catalog (Case.dev filter syntax); ``max_examples`` payloads
     are drawn per event; ``time_limit`` is the seconds an answer may take. With
-    ``save_dir``, each failing request is written there for replay.
+    ``save_dir``, each failing request is written there for replay. ``cacert`` is a PEM
+    file of CA certificates to trust for an https ``url``. A receiver that cannot be
+    reached at all (refused, DNS, TLS) raises ``FuzzError``.
     """
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
         raise UsageError(f"Expected max_examples >= 1, but got max_examples={max_examples!r}")
@@ -624,7 +627,7 @@ def fuzz_receiver(
     webhook = Webhook(key, tolerance=tolerance, header_prefix=header_prefix)
     patterns = (events,) if isinstance(events, str) else tuple(events)
     selected = (catalog or load_catalog()).select(*patterns)
-    transport = transport_for(app, url, kind=kind)
+    transport = transport_for(app, url, kind=kind, cacert=cacert)
     if isinstance(transport, URLTransport):
         path, host = transport.path, transport.netloc
     else:
