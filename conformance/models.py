@@ -6,7 +6,6 @@ Generated from the event catalog by conformance._codegen (run `casedev-conforman
 narrow with ``isinstance(event, AgentCreated)`` or ``match event: case AgentCreated():``.
 """
 
-# ruff: noqa: E501
 from __future__ import annotations
 
 import re
@@ -85,12 +84,12 @@ class AgentChatSessionAbortedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    title: str | None | msgspec.UnsetType = msgspec.UNSET
-    model: str | None | msgspec.UnsetType = msgspec.UNSET
-    reason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    title: str | msgspec.UnsetType | None = msgspec.UNSET
+    model: str | msgspec.UnsetType | None = msgspec.UNSET
+    reason: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class AgentChatSessionCreatedData(msgspec.Struct, kw_only=True, frozen=True):
@@ -98,12 +97,12 @@ class AgentChatSessionCreatedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    title: str | None | msgspec.UnsetType = msgspec.UNSET
-    model: str | None | msgspec.UnsetType = msgspec.UNSET
-    reason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    title: str | msgspec.UnsetType | None = msgspec.UNSET
+    model: str | msgspec.UnsetType | None = msgspec.UNSET
+    reason: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class AgentChatSessionResumedData(msgspec.Struct, kw_only=True, frozen=True):
@@ -111,12 +110,12 @@ class AgentChatSessionResumedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    title: str | None | msgspec.UnsetType = msgspec.UNSET
-    model: str | None | msgspec.UnsetType = msgspec.UNSET
-    reason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    title: str | msgspec.UnsetType | None = msgspec.UNSET
+    model: str | msgspec.UnsetType | None = msgspec.UNSET
+    reason: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class AgentChatTurnAcceptedData(msgspec.Struct, kw_only=True, frozen=True):
@@ -125,11 +124,11 @@ class AgentChatTurnAcceptedData(msgspec.Struct, kw_only=True, frozen=True):
     chatId: str
     turnId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    messageId: str | None | msgspec.UnsetType = msgspec.UNSET
-    finishReason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    messageId: str | msgspec.UnsetType | None = msgspec.UNSET
+    finishReason: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -139,11 +138,11 @@ class AgentChatTurnCompletedData(msgspec.Struct, kw_only=True, frozen=True):
     chatId: str
     turnId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    messageId: str | None | msgspec.UnsetType = msgspec.UNSET
-    finishReason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    messageId: str | msgspec.UnsetType | None = msgspec.UNSET
+    finishReason: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -153,11 +152,11 @@ class AgentChatTurnConflictData(msgspec.Struct, kw_only=True, frozen=True):
     chatId: str
     turnId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    messageId: str | None | msgspec.UnsetType = msgspec.UNSET
-    finishReason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    messageId: str | msgspec.UnsetType | None = msgspec.UNSET
+    finishReason: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -167,11 +166,11 @@ class AgentChatTurnFailedData(msgspec.Struct, kw_only=True, frozen=True):
     chatId: str
     turnId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    messageId: str | None | msgspec.UnsetType = msgspec.UNSET
-    finishReason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    messageId: str | msgspec.UnsetType | None = msgspec.UNSET
+    finishReason: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -181,11 +180,11 @@ class AgentChatTurnStartedData(msgspec.Struct, kw_only=True, frozen=True):
     chatId: str
     turnId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    messageId: str | None | msgspec.UnsetType = msgspec.UNSET
-    finishReason: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    messageId: str | msgspec.UnsetType | None = msgspec.UNSET
+    finishReason: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -269,9 +268,9 @@ class AgentRuntimeFailedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -280,9 +279,9 @@ class AgentRuntimeReusedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -291,9 +290,9 @@ class AgentRuntimeStartedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -302,11 +301,11 @@ class AgentScopeActivatedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    vaultIds: list[str] | None | msgspec.UnsetType = msgspec.UNSET
-    matterIds: list[str] | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    vaultIds: list[str] | msgspec.UnsetType | None = msgspec.UNSET
+    matterIds: list[str] | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -315,11 +314,11 @@ class AgentScopeActivationFailedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    vaultIds: list[str] | None | msgspec.UnsetType = msgspec.UNSET
-    matterIds: list[str] | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    vaultIds: list[str] | msgspec.UnsetType | None = msgspec.UNSET
+    matterIds: list[str] | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -328,11 +327,11 @@ class AgentScopeReusedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
-    vaultIds: list[str] | None | msgspec.UnsetType = msgspec.UNSET
-    matterIds: list[str] | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
+    vaultIds: list[str] | msgspec.UnsetType | None = msgspec.UNSET
+    matterIds: list[str] | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -347,9 +346,9 @@ class AgentWorkerFailedData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -358,9 +357,9 @@ class AgentWorkerReadyData(msgspec.Struct, kw_only=True, frozen=True):
 
     chatId: str
     runtimeProvider: str | msgspec.UnsetType = msgspec.UNSET
-    runtimeId: str | None | msgspec.UnsetType = msgspec.UNSET
-    runtimeState: str | None | msgspec.UnsetType = msgspec.UNSET
-    sessionId: str | None | msgspec.UnsetType = msgspec.UNSET
+    runtimeId: str | msgspec.UnsetType | None = msgspec.UNSET
+    runtimeState: str | msgspec.UnsetType | None = msgspec.UNSET
+    sessionId: str | msgspec.UnsetType | None = msgspec.UNSET
     error: str | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -1371,7 +1370,7 @@ def _checked(event: Event | UnknownEvent) -> None:
 
 
 _DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
-    Union[(*_EVENTS, _NoEvent)]  # noqa: UP007 - a union built at run time
+    Union[(*_EVENTS, _NoEvent)]
 )
 _UNKNOWN: msgspec.json.Decoder[UnknownEvent] = msgspec.json.Decoder(UnknownEvent)
 _UNKNOWN_TAG = re.compile(r"Invalid value .* - at `\$\.type`", re.DOTALL)
@@ -1379,11 +1378,11 @@ _UNKNOWN_TAG = re.compile(r"Invalid value .* - at `\$\.type`", re.DOTALL)
 
 def _check_envelope(event: Event | UnknownEvent) -> None:
     if not (_PATTERN_1.search(event.id) is not None):
-        raise _invalid("does not match \"^evt_[0-9A-HJKMNP-TV-Z]{26}$\"", "/id")
+        raise _invalid('does not match "^evt_[0-9A-HJKMNP-TV-Z]{26}$"', "/id")
     if not (_PATTERN_2.search(event.type) is not None):
-        raise _invalid("does not match \"^[a-z0-9_]+(\\\\.[a-z0-9_]+)+$\"", "/type")
+        raise _invalid('does not match "^[a-z0-9_]+(\\\\.[a-z0-9_]+)+$"', "/type")
     if not (_is_date_time(event.occurred_at)):
-        raise _invalid("is not a \"date-time\"", "/occurred_at")
+        raise _invalid('is not a "date-time"', "/occurred_at")
 
 
 def decode(body: Body) -> Event | UnknownEvent:

@@ -6,10 +6,9 @@ A delivery of a type not listed here is an ``UnknownEvent``: check ``is_known(ev
 first, then ``event["type"] == ...`` narrows to one event's TypedDict.
 """
 
-# ruff: noqa: E501
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypeAlias, TypeGuard, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict, TypeGuard
 
 
 class AgentChatSessionAbortedData(TypedDict):

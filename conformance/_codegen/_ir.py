@@ -118,9 +118,8 @@ def class_name(event: str) -> str:
 
 def _attr(key: str) -> str:
     """A Python attribute name for JSON key ``key`` (the key itself when possible)."""
-    if key.isidentifier() and key.isascii() and not keyword.iskeyword(key):
-        if not key.startswith("_") and key not in {"type", "self", "cls"}:
-            return key
+    if key.isidentifier() and key.isascii() and not keyword.iskeyword(key) and key[0] != "_":
+        return key
     text = re.sub(r"\W", "_", key, flags=re.ASCII).strip("_") or "field"
     if text[0].isdigit() or keyword.iskeyword(text):
         text = f"f_{text}"

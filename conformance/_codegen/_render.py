@@ -50,8 +50,21 @@ def _is_date_time(text: str) -> bool:
 '''
 
 
+def _imports(names: Iterable[str]) -> str:
+    """Names for one ``from x import ...`` line, in isort's order (constants, classes,
+    functions; case-insensitive within each)."""
+
+    def key(name: str) -> tuple[int, str]:
+        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        return kind, name.lower()
+
+    return ", ".join(sorted(set(names), key=key))
+
+
 def _lit(value: Any) -> str:
     if isinstance(value, str):
+        if '"' in value and "'" not in value and value.isascii() and value.isprintable():
+            return repr(value)  # single quotes spare the escapes, as ruff prefers
         return json.dumps(value, ensure_ascii=True)
     return repr(value)
 
@@ -73,18 +86,28 @@ class _Source:
         self.patterns: dict[str, str] = {}
         self.date_time = False
         self.validators: list[str] = []  # pydantic AfterValidator functions
+        self.number = False  # pydantic: whether the Number type is used
 
     # -- annotations -------------------------------------------------------------
 
-    def annotation(self, node: Node) -> str:
+    def annotation(self, node: Node, extra: str = "") -> str:
+        """The annotation of ``node``; ``extra`` (such as an unset marker) goes before
+        ``None``, which comes last."""
         if node.literals is not None:
             self.typing.add("Literal")
-            parts = [f"Literal[{', '.join(_lit(v) for v in node.literals)}]"] if node.literals else []
+            parts = (
+                [f"Literal[{', '.join(_lit(v) for v in node.literals)}]"] if node.literals else []
+            )
         else:
             parts = []
             for kind in node.kinds:
                 if kind == "string":
                     parts.append("str")
+                elif kind == "number" and self.style == "pydantic":
+                    # One validator, not a union: pydantic would put the union's member
+                    # names ("int", "float") into error locations.
+                    self.number = True
+                    parts.append("Number")
                 elif kind == "number":
                     parts.append("int | float")
                 elif kind == "boolean":
@@ -100,7 +123,8 @@ class _Source:
         text = " | ".join(parts)
         if self.style == "pydantic" and node.checks:
             self.typing.add("Annotated")
-            text = f"Annotated[{text}, AfterValidator({self.validator(node)})]"
+            text = f"Annotated[{text}, pydantic.AfterValidator({self.validator(node)})]"
+        text = " | ".join(t for t in (text, extra) if t)
         if node.nullable:
             text = f"{text} | None" if text else "None"
         return text
@@ -212,7 +236,6 @@ def _header(style: str, shipped: bool, model: Model, extra: str) -> list[str]:
         *extra.splitlines(),
         '"""',
         "",
-        "# ruff: noqa: E501",
         "from __future__ import annotations",
         "",
     ]
@@ -221,7 +244,11 @@ def _header(style: str, shipped: bool, model: Model, extra: str) -> list[str]:
 def _union(name: str, members: list[str]) -> list[str]:
     if len(members) == 1:
         return [f"{name}: TypeAlias = {members[0]}"]
-    return [f"{name}: TypeAlias = (", *(f"    {'| ' if i else ''}{m}" for i, m in enumerate(members)), ")"]
+    return [
+        f"{name}: TypeAlias = (",
+        *(f"    {'| ' if i else ''}{m}" for i, m in enumerate(members)),
+        ")",
+    ]
 
 
 def _known(model: Model) -> list[str]:
@@ -282,7 +309,11 @@ def render_typeddict(model: Model) -> str:
     src = _Source(model, "typeddict", shipped=False)
     body: list[str] = []
     for struct in model.structs:
-        body += ["", "", *_typeddict_class(src, struct.name, struct.props, _struct_doc(model, struct))]
+        body += [
+            "",
+            "",
+            *_typeddict_class(src, struct.name, struct.props, _struct_doc(model, struct)),
+        ]
     for event in model.events:
         props = _envelope_props(model, event)
         doc = f"{event.name} ({event.stability}): {event.description}"
@@ -290,7 +321,11 @@ def render_typeddict(model: Model) -> str:
     unknown_doc = (
         "A delivery whose type this module does not know (a newer catalog, or webhook.test)."
     )
-    body += ["", "", *_typeddict_class(src, "UnknownEvent", _envelope_props(model, None), unknown_doc)]
+    body += [
+        "",
+        "",
+        *_typeddict_class(src, "UnknownEvent", _envelope_props(model, None), unknown_doc),
+    ]
     body += ["", "", *_union("Event", [e.cls for e in model.events])]
     body += [
         '"""Every known event; narrow it with ``event["type"] == ...``."""',
@@ -305,10 +340,10 @@ def render_typeddict(model: Model) -> str:
     src.typing |= {"TypedDict", "TypeAlias", "TypeGuard"}
     extra = (
         "\nA delivery of a type not listed here is an ``UnknownEvent``: check ``is_known(event)``\n"
-        "first, then ``event[\"type\"] == ...`` narrows to one event's TypedDict."
+        'first, then ``event["type"] == ...`` narrows to one event\'s TypedDict.'
     )
     head = _header("typeddict", False, model, extra)
-    head += [f"from typing import {', '.join(sorted(src.typing))}"]
+    head += [f"from typing import {_imports(src.typing)}"]
     return "\n".join(head + body) + "\n"
 
 
@@ -322,7 +357,7 @@ def _struct_doc(model: Model, struct: Struct) -> str:
 # -- msgspec -------------------------------------------------------------------------------
 
 
-_MSGSPEC_RUNTIME = '''
+_MSGSPEC_RUNTIME = """
 
 _AT = re.compile(r"(.*?)(?: - at `\\$(.*)`)?", re.DOTALL)
 _STEP = re.compile(r"\\.([^.\\[]+)|\\[([0-9]+)\\]")
@@ -354,7 +389,7 @@ def _from_msgspec(error: msgspec.ValidationError, body: Body) -> ValidationError
     if missing is not None:
         pointer += "/" + missing.group(1).replace("~", "~0").replace("/", "~1")
     return ValidationError(reason, event=_event_of(body), pointer=pointer)
-'''
+"""
 
 
 def render_msgspec(model: Model, *, shipped: bool = False) -> str:
@@ -409,13 +444,15 @@ def render_msgspec(model: Model, *, shipped: bool = False) -> str:
             checks += src.struct_checks(struct)
     env_checks: list[str] = []
     for prop in _envelope_props(model, None)[:3]:
-        env_checks += src.node_checks(prop.node, f"event.{prop.key}", _lit("/" + prop.key), "    ", 0)
+        env_checks += src.node_checks(
+            prop.node, f"event.{prop.key}", _lit("/" + prop.key), "    ", 0
+        )
     constrained = [e for e in model.events if e.data.constrained()]
     decode = [
         "",
         "",
         "_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(",
-        "    Union[(*_EVENTS, _NoEvent)]  # noqa: UP007 - a union built at run time",
+        "    Union[(*_EVENTS, _NoEvent)]",
         ")",
         "_UNKNOWN: msgspec.json.Decoder[UnknownEvent] = msgspec.json.Decoder(UnknownEvent)",
         '_UNKNOWN_TAG = re.compile(r"Invalid value .* - at `\\$\\.type`", re.DOTALL)',
@@ -486,7 +523,7 @@ def render_msgspec(model: Model, *, shipped: bool = False) -> str:
             "        self.reason = reason",
             "        self.pointer = pointer",
             "        self.event = event",
-            '        super().__init__(f"{event or \'delivery\'} at {pointer or \'/\'}: {reason}")',
+            "        super().__init__(f\"{event or 'delivery'} at {pointer or '/'}: {reason}\")",
         ]
     invalid = [
         "",
@@ -499,7 +536,7 @@ def render_msgspec(model: Model, *, shipped: bool = False) -> str:
         "narrow with ``isinstance(event, AgentCreated)`` or ``match event: case AgentCreated():``."
     )
     head = _header("msgspec", shipped, model, extra)
-    head += ["import re", f"from typing import {', '.join(sorted(src.typing))}", "", "import msgspec"]
+    head += ["import re", f"from typing import {_imports(src.typing)}", "", "import msgspec"]
     head += error_lines
     runtime = [
         "",
@@ -523,14 +560,14 @@ def _constants(src: _Source) -> list[str]:
 def _struct_fields(src: _Source, props: list[Prop]) -> list[str]:
     lines = [""] if props else []
     for prop in sorted(props, key=lambda p: not p.required):
-        annotation = src.annotation(prop.node)
+        annotation = src.annotation(prop.node, "" if prop.required else "msgspec.UnsetType")
         rename = f", name={_lit(prop.key)}" if prop.key != prop.attr else ""
         if prop.required:
             default = f" = msgspec.field(name={_lit(prop.key)})" if rename else ""
             lines.append(f"    {prop.attr}: {annotation}{default}")
         else:
             lines.append(
-                f"    {prop.attr}: {annotation} | msgspec.UnsetType = "
+                f"    {prop.attr}: {annotation} = "
                 + (f"msgspec.field(default=msgspec.UNSET{rename})" if rename else "msgspec.UNSET")
             )
     return lines
@@ -544,25 +581,46 @@ def render_pydantic(model: Model) -> str:
     ``BaseModel`` whose optional fields would need a ``None`` default."""
     src = _Source(model, "pydantic", shipped=False)
     body: list[str] = []
-    config = "@with_config(_CONFIG)"
+    config = "@pydantic.with_config(_CONFIG)"
     for struct in model.structs:
-        body += ["", "", config, *_typeddict_class(src, struct.name, struct.props, _struct_doc(model, struct))]
+        body += [
+            "",
+            "",
+            config,
+            *_typeddict_class(src, struct.name, struct.props, _struct_doc(model, struct)),
+        ]
     for event in model.events:
         doc = f"{event.name} ({event.stability}): {event.description}"
-        body += ["", "", config, *_typeddict_class(src, event.cls, _envelope_props(model, event), doc)]
-    unknown_doc = "A delivery whose type this module does not know (a newer catalog, or webhook.test)."
-    body += ["", "", config, *_typeddict_class(src, "UnknownEvent", _envelope_props(model, None), unknown_doc)]
-    body += ["", "", *_union("Event", [e.cls for e in model.events])]
-    body += ['"""Every known event; narrow it with ``event["type"] == ...``."""', "", *_known(model)]
-    if len(model.events) > 1:
-        adapter = 'TypeAdapter(Annotated[Event, Field(discriminator="type")])'
-        src.typing.add("Annotated")
-    else:
-        adapter = "TypeAdapter(Event)"
+        body += [
+            "",
+            "",
+            config,
+            *_typeddict_class(src, event.cls, _envelope_props(model, event), doc),
+        ]
+    unknown_doc = (
+        "A delivery whose type this module does not know (a newer catalog, or webhook.test)."
+    )
     body += [
         "",
-        f"_ADAPTER: TypeAdapter[Event] = {adapter}",
-        "_UNKNOWN: TypeAdapter[UnknownEvent] = TypeAdapter(UnknownEvent)",
+        "",
+        config,
+        *_typeddict_class(src, "UnknownEvent", _envelope_props(model, None), unknown_doc),
+    ]
+    body += ["", "", *_union("Event", [e.cls for e in model.events])]
+    body += [
+        '"""Every known event; narrow it with ``event["type"] == ...``."""',
+        "",
+        *_known(model),
+    ]
+    if len(model.events) > 1:
+        adapter = 'pydantic.TypeAdapter(Annotated[Event, pydantic.Field(discriminator="type")])'
+        src.typing.add("Annotated")
+    else:
+        adapter = "pydantic.TypeAdapter(Event)"
+    body += [
+        "",
+        f"_ADAPTER: pydantic.TypeAdapter[Event] = {adapter}",
+        "_UNKNOWN: pydantic.TypeAdapter[UnknownEvent] = pydantic.TypeAdapter(UnknownEvent)",
         "",
         "",
         "def _is_unknown_type(error: pydantic.ValidationError) -> bool:",
@@ -604,22 +662,38 @@ def render_pydantic(model: Model) -> str:
         "unless the schema allows null). ``decode(body)`` returns the event's dict."
     )
     head = _header("pydantic", False, model, extra)
+    stdlib = ["import math"] if src.number else []
     if src.patterns or src.date_time:
-        head.append("import re")
-    head += [f"from typing import {', '.join(sorted(src.typing))}", ""]
-    names = {"ConfigDict", "TypeAdapter", "with_config"}
-    if src.validators:
-        names.add("AfterValidator")
-    if len(model.events) > 1:
-        names.add("Field")
+        stdlib.append("import re")
+    head += stdlib
+    # pydantic reads TypedDicts from typing_extensions before Python 3.12.
+    extensions = src.typing & {"TypedDict"}
+    if src.number:
+        src.typing.add("Annotated")
+    head += [f"from typing import {_imports(src.typing - extensions)}", ""]
     head += [
         "import pydantic",
-        f"from pydantic import {', '.join(sorted(names, key=str.lower))}",
         "from pydantic_core import ErrorDetails",
+        f"from typing_extensions import {_imports(extensions)}",
         "",
-        "_CONFIG = ConfigDict(strict=True, allow_inf_nan=False)",
+        "_CONFIG = pydantic.ConfigDict(strict=True, allow_inf_nan=False)",
         *_constants(src),
     ]
+    if src.number:
+        head += [
+            "",
+            "",
+            "def _number(value: object) -> int | float:",
+            "    if isinstance(value, bool) or not isinstance(value, (int, float)):",
+            '        raise ValueError("is not a number")',
+            "    if isinstance(value, float) and not math.isfinite(value):",
+            '        raise ValueError("is not a finite number")',
+            "    return value",
+            "",
+            "",
+            "Number: TypeAlias = Annotated[int | float, pydantic.PlainValidator(_number)]",
+            '"""A JSON number: an int or a float, never a bool (one validator, not a union)."""',
+        ]
     for function in src.validators:
         head += ["", "", *function.split("\n")]
     return "\n".join(head + body) + "\n"
@@ -643,23 +717,28 @@ def _convert(node: Node, value: str) -> str | None:
     return f"None if {value} is None else {inner}" if node.nullable else inner
 
 
-def _dataclass(src: _Source, name: str, props: list[Prop], doc: str, event: str | None) -> list[str]:
+def _dataclass(
+    src: _Source, name: str, props: list[Prop], doc: str, event: str | None
+) -> list[str]:
     lines = ["@dataclass(frozen=True, kw_only=True)", f"class {name}:", *_doc(doc, "    "), ""]
     build: list[str] = []
     for prop in props:
-        annotation = src.annotation(prop.node)
+        annotation = src.annotation(prop.node, "" if prop.required else "Missing")
         if prop.key == "type" and event is not None:
             lines.append(f"    type: Literal[{_lit(event)}] = {_lit(event)}")
             continue
-        convert = _convert(prop.node, "v")
         if prop.required:
             lines.append(f"    {prop.attr}: {annotation}")
             value = f"data[{_lit(prop.key)}]"
-            if convert is not None:
-                value = f"(lambda v: {convert})({value})"
+            value = _convert(prop.node, value) or value
         else:
-            lines.append(f"    {prop.attr}: {annotation} | Missing = MISSING")
-            value = f"_get(data, {_lit(prop.key)}" + (f", lambda v: {convert})" if convert else ")")
+            lines.append(f"    {prop.attr}: {annotation} = MISSING")
+            convert = _convert(prop.node, "v")
+            if convert is not None and prop.node.struct is not None and not prop.node.nullable:
+                convert = f"{prop.node.struct.name}.from_dict"
+            elif convert is not None:
+                convert = f"lambda v: {convert}"
+            value = f"_get(data, {_lit(prop.key)}" + (f", {convert})" if convert else ")")
         build.append(f"            {prop.attr}={value},")
     if not props:
         lines.pop()
@@ -681,12 +760,26 @@ def render_dataclasses(model: Model) -> str:
     src.typing |= {"Any", "Self", "TypeAlias", "Literal"}
     body: list[str] = []
     for struct in model.structs:
-        body += ["", "", *_dataclass(src, struct.name, struct.props, _struct_doc(model, struct), None)]
+        body += [
+            "",
+            "",
+            *_dataclass(src, struct.name, struct.props, _struct_doc(model, struct), None),
+        ]
     for event in model.events:
         doc = f"{event.name} ({event.stability}): {event.description}"
-        body += ["", "", *_dataclass(src, event.cls, _envelope_props(model, event), doc, event.name)]
-    unknown_doc = "A delivery whose type this module does not know (a newer catalog, or webhook.test)."
-    body += ["", "", *_dataclass(src, "UnknownEvent", _envelope_props(model, None), unknown_doc, None)]
+        body += [
+            "",
+            "",
+            *_dataclass(src, event.cls, _envelope_props(model, event), doc, event.name),
+        ]
+    unknown_doc = (
+        "A delivery whose type this module does not know (a newer catalog, or webhook.test)."
+    )
+    body += [
+        "",
+        "",
+        *_dataclass(src, "UnknownEvent", _envelope_props(model, None), unknown_doc, None),
+    ]
     body += ["", "", *_union("Event", [e.cls for e in model.events])]
     body += [
         '"""Every known event; narrow it with ``isinstance`` or ``event.type == ...``."""',
@@ -710,7 +803,7 @@ def render_dataclasses(model: Model) -> str:
         "import enum",
         "from collections.abc import Callable, Mapping",
         "from dataclasses import dataclass",
-        f"from typing import {', '.join(sorted(src.typing | {'Final'}))}",
+        f"from typing import {_imports(src.typing | {'Final'})}",
         "",
         "",
         "class Missing(enum.Enum):",
