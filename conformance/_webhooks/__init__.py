@@ -9,8 +9,11 @@ from ._signing import (
     DEFAULT_HEADER_PREFIX,
     DEFAULT_TOLERANCE,
     MAX_ID_LENGTH,
+    PUBLIC_KEY_PREFIX,
+    SIGNING_KEY_PREFIX,
     Webhook,
     decode_secret,
+    new_signing_key,
 )
 
 __all__ = [
@@ -19,11 +22,14 @@ __all__ = [
     "DEFAULT_TIME_LIMIT",
     "DEFAULT_TOLERANCE",
     "MAX_ID_LENGTH",
+    "PUBLIC_KEY_PREFIX",
+    "SIGNING_KEY_PREFIX",
     "HttpRequest",
     "URLTransport",
     "Webhook",
     "decode_secret",
     "fuzz_receiver",
+    "new_signing_key",
     "load_request",
     "request_headers",
     "transport_for",
