@@ -3,7 +3,7 @@
 Generated from the event catalog by conformance._codegen (run `casedev-conformance catalog import`, or `python -m conformance._codegen`); do not edit by hand.
 
 ``decode(body)`` returns one of the event Structs below, or ``UnknownEvent``;
-narrow with ``isinstance(event, AgentCreated)`` or ``match event: case AgentCreated():``.
+narrow with ``isinstance(event, AgentChatSessionAborted)`` or ``match event: case AgentChatSessionAborted():``.
 """
 
 from __future__ import annotations

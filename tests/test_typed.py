@@ -323,3 +323,29 @@ def test_codegen_output_passes_mypy_strict_and_ruff(
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_codegen_command_and_catalog_import_regenerate(tmp_path: Path) -> None:
+    from conftest import DOCS_PAGE, run_many
+
+    (tmp_path / "conformance").mkdir()
+    (tmp_path / "conformance" / "__init__.py").write_text("")
+    out = tmp_path / "vault.py"
+    runs = run_many(
+        [
+            ["codegen", "--style", "msgspec", "--events", "vault.upload.*", "--out", str(out)],
+            ["catalog", "import", str(DOCS_PAGE), "--out", str(tmp_path / "schemas")],
+            ["codegen", "--events", "nope.*"],
+        ]
+    )
+    assert [r.returncode for r in runs] == [0, 0, 2], [r.stderr for r in runs]
+    assert "class VaultUploadFailed(" in out.read_text()
+    assert "class OcrJobCreated(" not in out.read_text()
+    for name in ("types.py", "models.py"):
+        regenerated = (tmp_path / "conformance" / name).read_text()
+        assert regenerated == (package_dir() / name).read_text()
+    assert runs[2].stderr.count("\n") == 1
+    assert "nope.*" in runs[2].stderr

@@ -20,6 +20,7 @@ from .._errors import ConformanceError
 #: subcommand name -> "module:attribute" (relative to this package), loaded lazily.
 COMMANDS: dict[str, str] = {
     "catalog": "._catalog_cmd:catalog",
+    "codegen": "._codegen_cmd:codegen",
     "compat": "._compat_cmd:compat",
     "export": "._export_cmd:export",
     "fuzz": "._fuzz_cmd:fuzz",

@@ -531,9 +531,10 @@ def render_msgspec(model: Model, *, shipped: bool = False) -> str:
         "def _invalid(reason: str, at: str) -> ValidationError:",
         "    return ValidationError(reason, pointer=at)",
     ]
+    first = model.events[0].cls if model.events else "SomeEvent"
     extra = (
         "\n``decode(body)`` returns one of the event Structs below, or ``UnknownEvent``;\n"
-        "narrow with ``isinstance(event, AgentCreated)`` or ``match event: case AgentCreated():``."
+        f"narrow with ``isinstance(event, {first})`` or ``match event: case {first}():``."
     )
     head = _header("msgspec", shipped, model, extra)
     head += ["import re", f"from typing import {_imports(src.typing)}", "", "import msgspec"]
