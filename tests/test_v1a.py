@@ -164,3 +164,26 @@ def test_unwrap_reports_schema_breaks_with_a_pointer() -> None:
     event = webhook.unwrap(unknown, webhook.headers("msg_6", NOW, unknown), now=NOW)
     assert isinstance(event, models.UnknownEvent)
     assert event.type == "voice.transcription.archived"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    body=st.one_of(st.binary(max_size=200), st.just(BODY), st.just(b"[]"), st.just(b"{}")),
+    extra=st.dictionaries(
+        st.sampled_from(["case-webhook-id", "case-webhook-timestamp", "case-webhook-signature", "x"]),
+        st.one_of(st.text(max_size=30), st.binary(max_size=30), st.integers(), st.none()),
+        max_size=3,
+    ),
+    sign=st.booleans(),
+)
+def test_unwrap_raises_only_its_two_errors(body: bytes, extra: dict[str, Any], sign: bool) -> None:
+    """Whatever the bytes and headers: a typed event, WebhookVerificationError or
+    ValidationError (a well-signed body that is not a valid delivery)."""
+    webhook = Webhook(SPEC_SECRET)
+    headers: dict[str, Any] = dict(webhook.headers("msg_7", NOW, body)) if sign else {}
+    headers.update(extra)
+    try:
+        event = webhook.unwrap(body, headers, now=NOW)
+    except (WebhookVerificationError, ValidationError):
+        return
+    assert isinstance(event, (models.UnknownEvent, *models._EVENTS))

@@ -300,6 +300,13 @@ class Webhook:
         ``too-new``, ``bad-signature-header``, ``no-matching-signature``, ``bad-body``.
         """
         raw = _body_bytes(body)
+        self._authenticate(raw, headers, now)
+        return self._parse(raw)
+
+    def _authenticate(
+        self, raw: bytes, headers: Mapping[Any, Any], now: float | datetime | None
+    ) -> None:
+        """Check the headers, the clock and the signature of ``raw``; raise on failure."""
         found = self._find_headers(headers)
         msg_id = found[self.id_header]
         stamp = found[self.timestamp_header]
@@ -328,6 +335,10 @@ class Webhook:
                 "no signature matches the body with any of the receiver's secrets",
                 code="no-matching-signature",
             )
+
+    @staticmethod
+    def _parse(raw: bytes) -> dict[str, Any]:
+        """The verified body as a JSON object (``bad-body`` otherwise)."""
         try:
             parsed = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -464,11 +475,14 @@ class Webhook:
         """Verify a delivery, then decode it to its typed model in one call.
 
         Returns a ``conformance.models`` Struct (``UnknownEvent`` for a type the catalog
-        does not know). Raises ``WebhookVerificationError`` exactly as :meth:`verify`
-        does, then ``ValidationError`` (with the JSON pointer) if the verified body
-        breaks its event's schema.
+        does not know). Raises ``WebhookVerificationError`` as :meth:`verify` does for
+        the headers, clock and signature, then ``ValidationError`` (with the JSON
+        pointer) if the verified body breaks the envelope or its event's schema, which
+        includes a body that is not a JSON object (the body is parsed once, by the
+        typed decoder).
         """
         from .. import models  # the models module is only paid for by its users
 
-        self.verify(body, headers, now=now)
-        return models.decode(_body_bytes(body))
+        raw = _body_bytes(body)
+        self._authenticate(raw, headers, now)
+        return models.decode(raw)
