@@ -187,3 +187,46 @@ def test_unwrap_raises_only_its_two_errors(body: bytes, extra: dict[str, Any], s
     except (WebhookVerificationError, ValidationError):
         return
     assert isinstance(event, (models.UnknownEvent, *models._EVENTS))
+
+
+# --- receiver fuzzing with v1a ------------------------------------------------------------
+
+
+def _wsgi_receiver(verifier: Webhook | None) -> Any:
+    """A WSGI receiver: 401 unless ``verifier`` accepts the delivery (None: accept all)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(size)
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        status = "200 OK"
+        if verifier is not None:
+            try:
+                verifier.verify(body, headers)
+            except WebhookVerificationError:
+                status = "401 Unauthorized"
+        start_response(status, [("Content-Type", "text/plain")])
+        return [b""]
+
+    return app
+
+
+def test_receiver_fuzzing_signs_v1a_and_forges_it() -> None:
+    from conformance import fuzz_receiver
+
+    whsk, whpk = new_signing_key()
+    kwargs: dict[str, Any] = {"secret": whsk, "events": "ocr.job.created", "max_examples": 2, "seed": 3}
+    good = fuzz_receiver(_wsgi_receiver(Webhook(whpk)), **kwargs)
+    checks = {f.check for f in good.failures}
+    assert not checks & {"accepts-valid", "accepts-rotation", "rejects-forgery"}, good.failures
+    lax = fuzz_receiver(_wsgi_receiver(None), **kwargs)
+    forged = {f.case for f in lax.failures if f.check == "rejects-forgery"}
+    assert "signed with a wrong secret" in forged
+    assert "signature without 'v1a,'" in forged
+    # A receiver that only knows an HMAC secret rejects v1a deliveries: not accepted.
+    hmac_only = fuzz_receiver(_wsgi_receiver(Webhook(SPEC_SECRET)), **kwargs)
+    assert "accepts-valid" in {f.check for f in hmac_only.failures}

@@ -17,8 +17,7 @@ from ._catalog_cmd import catalog_option
     type=click.Choice(STYLES),
     default="typeddict",
     show_default=True,
-    help="TypedDicts, msgspec Structs (validating), pydantic-validated TypedDicts, or "
-    "dataclasses.",
+    help="TypedDicts, msgspec Structs (validating), pydantic-validated TypedDicts, or dataclasses.",
 )
 @click.option(
     "--events",

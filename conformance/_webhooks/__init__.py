@@ -29,8 +29,8 @@ __all__ = [
     "Webhook",
     "decode_secret",
     "fuzz_receiver",
-    "new_signing_key",
     "load_request",
+    "new_signing_key",
     "request_headers",
     "transport_for",
 ]
