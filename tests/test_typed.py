@@ -32,6 +32,15 @@ def _body(delivery: Any) -> bytes:
     return json.dumps(delivery).encode()
 
 
+def _rejection(body: bytes) -> ValidationError | None:
+    """The error ``models.decode`` raises for ``body``, or None when it decodes."""
+    try:
+        models.decode(body)
+    except ValidationError as error:
+        return error
+    return None
+
+
 def _id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
 
@@ -134,13 +143,12 @@ def test_models_accept_exactly_what_the_schemas_accept(
     """Law: models.decode accepts a delivery iff the JSON Schema validator does, and a
     rejection points where the validator finds a problem."""
     problems = validator.errors(delivery)
-    try:
-        models.decode(_body(delivery))
-    except ValidationError as error:
+    error = _rejection(_body(delivery))
+    if error is None:
+        assert not problems, f"models accepted an invalid delivery: {problems}"
+    else:
         assert problems, f"models rejected a schema-valid delivery: {error}"
         assert error.pointer in {p.pointer for p in problems}, (error, problems)
-    else:
-        assert not problems, f"models accepted an invalid delivery: {problems}"
 
 
 @pytest.mark.parametrize(
@@ -164,13 +172,9 @@ def test_date_time_agrees_with_the_validator(stamp: str, validator: DeliveryVali
     delivery = {"id": "evt_01HV8ZK8M7Q9YJ6P5E3P2R1A0B", "type": "x.y", "occurred_at": stamp}
     delivery["data"] = {}  # type: ignore[assignment]
     ok = validator.is_valid(delivery)
-    try:
-        models.decode(_body(delivery))
-    except ValidationError as error:
-        assert not ok, error
-        assert error.pointer == "/occurred_at"
-    else:
-        assert ok
+    error = _rejection(_body(delivery))
+    assert (error is None) == ok, error
+    assert error is None or error.pointer == "/occurred_at"
 
 
 @pytest.mark.parametrize(
@@ -218,7 +222,8 @@ def _load(name: str, text: str, folder: Path) -> ModuleType:
     path = folder / f"{name}.py"
     path.write_text(text, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pydantic resolve annotations through it
     spec.loader.exec_module(module)
@@ -320,7 +325,7 @@ def test_codegen_output_passes_mypy_strict_and_ruff(
     result = subprocess.run(
         [str(ruff), "check", "--no-cache", "--isolated", "--select", "E,F,W,I,B,UP,SIM,RUF,PL",
          "--ignore", "E501,PLR0911,PLR0912,PLR0915,PLR2004", *files[:4]],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
 

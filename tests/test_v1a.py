@@ -230,3 +230,10 @@ def test_receiver_fuzzing_signs_v1a_and_forges_it() -> None:
     # A receiver that only knows an HMAC secret rejects v1a deliveries: not accepted.
     hmac_only = fuzz_receiver(_wsgi_receiver(Webhook(SPEC_SECRET)), **kwargs)
     assert "accepts-valid" in {f.check for f in hmac_only.failures}
+
+
+def test_the_vectors_file_is_what_the_script_writes() -> None:
+    from make_webhook_vectors import render
+
+    shipped = (resources.files("conformance") / "vectors" / "webhooks.json").read_text("utf-8")
+    assert shipped == render(), "run: python tests/make_webhook_vectors.py"
