@@ -62,8 +62,8 @@ PUBLIC_API = {
     "InputError", "ReleaseReport", "Rule", "SchemaError", "Side", "UnknownEventError",
     "UsageError", "ValidationError", "Waiver", "Webhook", "WebhookVerificationError",
     "Witness", "__version__", "check_compatibility", "fuzz", "fuzz_receiver",
-    "history_report", "load_catalog", "load_side", "load_waivers", "release_report",
-    "validate",
+    "history_report", "load_catalog", "load_side", "load_waivers", "models",
+    "release_report", "types", "validate",
 }  # fmt: skip
 
 

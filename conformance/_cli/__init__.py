@@ -25,6 +25,7 @@ from ._options import common_options, configured, default_map
 #: subcommand name -> "module:attribute" (relative to this package), loaded lazily.
 COMMANDS: dict[str, str] = {
     "catalog": "._catalog_cmd:catalog",
+    "codegen": "._codegen_cmd:codegen",
     "compat": "._compat_cmd:compat",
     "completion": "._completion_cmd:completion",
     "export": "._export_cmd:export",

@@ -29,13 +29,29 @@ def catalog() -> None:
     show_default=True,
     help="The catalog folder to write.",
 )
-def import_cmd(docs_file: Path, out: Path) -> None:
-    """Turn the Case.dev 'Event types' docs page into JSON Schemas."""
+@click.option(
+    "--modules",
+    "modules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where to regenerate the typed modules (types.py, models.py); default: the "
+    "'conformance' folder beside --out when there is one (a source checkout).",
+)
+def import_cmd(docs_file: Path, out: Path, modules_dir: Path | None) -> None:
+    """Turn the Case.dev 'Event types' docs page into JSON Schemas, and regenerate the
+    typed modules from them."""
     from .._catalog import import_docs
+    from .._codegen import write_shipped
 
     written = import_docs(docs_file, out)
-    load_catalog(out)  # fail closed if what we wrote does not load
+    cat = load_catalog(out)  # fail closed if what we wrote does not load
     echo(f"wrote {len(written)} files to {out}", level=QUIET)
+    if modules_dir is None:
+        beside = out.resolve().parent / "conformance"
+        modules_dir = beside if (beside / "__init__.py").is_file() else None
+    if modules_dir is not None:
+        for path in write_shipped(cat, modules_dir):
+            echo(f"regenerated {path}")
 
 
 @catalog.command("docs")

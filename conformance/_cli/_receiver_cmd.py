@@ -44,7 +44,8 @@ _OPTIONS = [
         "--secret",
         default=None,
         metavar="SECRET",
-        help=f"The receiver's signing secret (whsec_...); default: ${SECRET_ENV}.",
+        help=f"The receiver's signing secret (whsec_...), or a whsk_ key to sign v1a "
+        f"(ed25519; the receiver holds its whpk_); default: ${SECRET_ENV}.",
     ),
     click.option(
         "--secret-env",

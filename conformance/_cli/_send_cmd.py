@@ -57,7 +57,11 @@ def _show_response(response: Any) -> str:
 )
 @click.option("--receiver-path", default="/", show_default=True, help="With --app: the path.")
 @click.option("--event", "-e", "event", metavar="TYPE", default=None, help="The event type.")
-@click.option("--secret", default=None, help=f"Signing secret (whsec_...); default ${SECRET_ENV}.")
+@click.option(
+    "--secret",
+    default=None,
+    help=f"Signing secret (whsec_...), or a whsk_ key to sign v1a (ed25519); default ${SECRET_ENV}.",
+)
 @click.option("--secret-env", default=None, metavar="NAME", help="Read the secret from $NAME.")
 @click.option(
     "--count", "-n", type=click.IntRange(min=1, max=MAX_COUNT), default=1, show_default=True

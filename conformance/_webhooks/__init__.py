@@ -11,8 +11,11 @@ from ._signing import (
     DEFAULT_TOLERANCE,
     MAX_ID_LENGTH,
     MAX_TOLERANCE,
+    PUBLIC_KEY_PREFIX,
+    SIGNING_KEY_PREFIX,
     Webhook,
     decode_secret,
+    new_signing_key,
 )
 
 __all__ = [
@@ -22,12 +25,15 @@ __all__ = [
     "DEFAULT_TOLERANCE",
     "MAX_ID_LENGTH",
     "MAX_TOLERANCE",
+    "PUBLIC_KEY_PREFIX",
+    "SIGNING_KEY_PREFIX",
     "HttpRequest",
     "URLTransport",
     "Webhook",
     "decode_secret",
     "fuzz_receiver",
     "load_request",
+    "new_signing_key",
     "request_headers",
     "sample_payloads",
     "saved_request",

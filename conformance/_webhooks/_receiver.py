@@ -50,7 +50,13 @@ from ._http import (
     request_headers,
     transport_for,
 )
-from ._signing import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, Webhook, decode_secret
+from ._signing import (
+    DEFAULT_HEADER_PREFIX,
+    DEFAULT_TOLERANCE,
+    SIGNING_KEY_PREFIX,
+    Webhook,
+    decode_secret,
+)
 
 if TYPE_CHECKING:  # Hypothesis is imported only when a run starts
     from hypothesis import strategies as st
@@ -451,7 +457,8 @@ class _Run:
         msg_id = self.message_id()
         now = self.now()
         good = wh.headers(msg_id, now, body)
-        sig = good[wh.signature_header].removeprefix("v1,")
+        # "v1" (HMAC) or "v1a" (ed25519), as the receiver's key dictates.
+        version, _, sig = good[wh.signature_header].partition(",")
 
         def without(name: str) -> dict[str, str]:
             return {k: v for k, v in good.items() if k != name}
@@ -473,14 +480,14 @@ class _Run:
         yield "tampered body (one byte appended)", good, body + b" "
         yield f"tampered {wh.id_header}", {**good, wh.id_header: msg_id + "X"}, body
         yield f"tampered {wh.timestamp_header}", {**good, wh.timestamp_header: str(now - 1)}, body
-        yield "signature without 'v1,'", with_sig(sig), body
+        yield f"signature without '{version},'", with_sig(sig), body
         yield "signature with an unknown version 'v2,'", with_sig("v2," + sig), body
-        yield "signature with bad base64", with_sig("v1,!!not*base64!!"), body
+        yield "signature with bad base64", with_sig(f"{version},!!not*base64!!"), body
         yield "empty signature header", with_sig(""), body
-        yield "signature entry 'v1,' with nothing after it", with_sig("v1,"), body
-        yield "truncated signature", with_sig("v1," + sig[:-8]), body
+        yield f"signature entry '{version},' with nothing after it", with_sig(f"{version},"), body
+        yield "truncated signature", with_sig(f"{version},{sig[:-8]}"), body
         long_sig = base64.b64encode(self.rng.randbytes(7500)).decode("ascii")
-        yield "very long signature header (10 kB)", with_sig("v1," + long_sig), body
+        yield "very long signature header (10 kB)", with_sig(f"{version},{long_sig}"), body
         for label, stamp in (
             (f"timestamp {wh.tolerance + 120} s old (a replay)", now - wh.tolerance - 120),
             (f"timestamp {wh.tolerance + 120} s in the future", now + wh.tolerance + 120),
@@ -491,10 +498,14 @@ class _Run:
         import hashlib
         import hmac
 
-        mac = base64.b64encode(hmac.new(self.key, content, hashlib.sha256).digest()).decode()
+        if version == "v1a":
+            entry = wh.sign_content(content)
+        else:
+            mac = base64.b64encode(hmac.new(self.key, content, hashlib.sha256).digest()).decode()
+            entry = "v1," + mac
         yield (
             "non-numeric timestamp, correctly signed",
-            {**good, wh.timestamp_header: bad_stamp, wh.signature_header: "v1," + mac},
+            {**good, wh.timestamp_header: bad_stamp, wh.signature_header: entry},
             body,
         )
         for label, raw in (
@@ -610,7 +621,9 @@ def fuzz_receiver(
     receiver and check its answers against the delivery contract.
 
     Give exactly one of ``app`` (a WSGI or ASGI app, run in-process at ``receiver_path``)
-    and ``url`` (a running server). ``secret`` is the receiver's signing secret;
+    and ``url`` (a running server). ``secret`` is the receiver's signing secret
+    (``whsec_``), or a ``whsk_`` ed25519 signing key to sign with Standard Webhooks
+    ``v1a`` (the receiver then verifies with the matching ``whpk_`` public key);
     ``events`` filters the catalog (Case.dev filter syntax); ``max_examples`` payloads
     are drawn per event; ``time_limit`` is the seconds an answer may take. With
     ``save_dir``, each failing request is written there for replay. ``cacert`` is a PEM
@@ -623,8 +636,13 @@ def fuzz_receiver(
         raise UsageError(f"Expected a positive time_limit in seconds, but got {time_limit!r}")
     if not isinstance(receiver_path, str) or not receiver_path.startswith("/"):
         raise UsageError(f"Expected receiver_path to start with '/', but got {receiver_path!r}")
-    key = decode_secret(secret)
-    webhook = Webhook(key, tolerance=tolerance, header_prefix=header_prefix)
+    # A whsk_ key means Standard Webhooks v1a: we sign with it, the receiver verifies
+    # with its whpk_ public key.
+    asymmetric = isinstance(secret, str) and secret.strip().startswith(SIGNING_KEY_PREFIX)
+    key = b"" if asymmetric else decode_secret(secret)
+    webhook = Webhook(
+        secret if asymmetric else key, tolerance=tolerance, header_prefix=header_prefix
+    )
     patterns = (events,) if isinstance(events, str) else tuple(events)
     selected = (catalog or load_catalog()).select(*patterns)
     transport = transport_for(app, url, kind=kind, cacert=cacert)
@@ -636,7 +654,10 @@ def fuzz_receiver(
     rng = random.Random(chosen_seed)
     others = [
         Webhook(
-            "whsec_" + base64.b64encode(rng.randbytes(24)).decode(), header_prefix=header_prefix
+            SIGNING_KEY_PREFIX + base64.b64encode(rng.randbytes(32)).decode()
+            if asymmetric
+            else "whsec_" + base64.b64encode(rng.randbytes(24)).decode(),
+            header_prefix=header_prefix,
         )
         for _ in range(3)
     ]

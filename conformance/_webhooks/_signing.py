@@ -1,4 +1,4 @@
-"""Sign and verify Case.dev webhook deliveries (the Standard Webhooks v1 scheme).
+"""Sign and verify Case.dev webhook deliveries (the Standard Webhooks v1 and v1a schemes).
 
 ASSUMPTION (see ``docs/delivery-contract.md``): Case.dev signs deliveries the way the
 Standard Webhooks specification does, with ``case-webhook-*`` header names. The secret is
@@ -6,6 +6,11 @@ Standard Webhooks specification does, with ``case-webhook-*`` header names. The 
 signed content is ``{id}.{timestamp}.{raw body}``; the signature header holds one or more
 space-separated ``v1,<base64 signature>`` entries. The header prefix is a parameter, so
 ``Webhook(secret, header_prefix="webhook")`` speaks plain Standard Webhooks.
+
+The asymmetric ``v1a`` scheme signs the same content with ed25519: a ``whsk_<base64>``
+signing key (the 32-byte seed, or libsodium's 64 bytes of seed and public key) signs, a
+``whpk_<base64>`` public key (32 bytes) verifies, and entries read ``v1a,<base64 of the
+64-byte signature>``. One signature header may mix ``v1`` and ``v1a`` entries.
 
 :meth:`Webhook.verify` fails closed and raises nothing but
 :class:`~conformance.WebhookVerificationError`, whatever bytes and headers it is given.
@@ -23,9 +28,12 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .._errors import UsageError, WebhookVerificationError, safe_repr
 
@@ -34,6 +42,9 @@ DEFAULT_TOLERANCE: Final = 300
 #: The Case.dev header prefix (ASSUMPTION: inferred from the docs, not verbatim).
 DEFAULT_HEADER_PREFIX: Final = "case-webhook"
 SECRET_PREFIX: Final = "whsec_"
+#: Standard Webhooks v1a (ed25519) key prefixes: signing (secret) and public key.
+SIGNING_KEY_PREFIX: Final = "whsk_"
+PUBLIC_KEY_PREFIX: Final = "whpk_"
 #: Longest signature header accepted; longer ones are rejected before any HMAC work.
 MAX_SIGNATURE_HEADER: Final = 8192
 #: Longest id header accepted.
@@ -51,6 +62,11 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 # 19 digits is the shortest that can overflow (a negative 19-digit number), so bodies
 # with one are parsed by json.loads: verify() returns exactly what json.loads returns.
 _LONG_DIGITS = re.compile(rb"[0-9]{19}")
+#: Length of an ed25519 signature, and so of every v1a entry's decoded bytes.
+_ED25519_SIGNATURE = 64
+
+if TYPE_CHECKING:
+    from ..models import Event, UnknownEvent
 
 # The codes WebhookVerificationError.code takes; documented in the README.
 CODES: Final = (
@@ -199,11 +215,66 @@ def _has_items(headers: object) -> bool:
         return True
 
 
+def _key_bytes(text: str, prefix: str, sizes: tuple[int, ...]) -> bytes:
+    body = text.strip().removeprefix(prefix)
+    body += "=" * (-len(body) % 4)
+    try:
+        key = base64.b64decode(body.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        key = b""
+    if len(key) not in sizes:
+        raise UsageError(
+            f"a {prefix} key must be {prefix!r} followed by the base64 of "
+            f"{' or '.join(map(str, sizes))} bytes"
+        )
+    return key
+
+
+def signing_key(text: str) -> Ed25519PrivateKey:
+    """The ed25519 private key of a ``whsk_`` string (32-byte seed, or seed and public
+    key as libsodium writes it; the public half must then match)."""
+    raw = _key_bytes(text, SIGNING_KEY_PREFIX, (32, 64))
+    key = Ed25519PrivateKey.from_private_bytes(raw[:32])
+    if len(raw) == 64 and _public_bytes(key.public_key()) != raw[32:]:
+        raise UsageError("a 64-byte whsk_ key must end with its own public key")
+    return key
+
+
+def public_key(text: str) -> Ed25519PublicKey:
+    """The ed25519 public key of a ``whpk_`` string (32 bytes)."""
+    return Ed25519PublicKey.from_public_bytes(_key_bytes(text, PUBLIC_KEY_PREFIX, (32,)))
+
+
+def _public_bytes(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def new_signing_key() -> tuple[str, str]:
+    """A fresh v1a key pair: ``(whsk_..., whpk_...)`` (the signing key is the seed)."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+    key = Ed25519PrivateKey.generate()
+    seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    public = _public_bytes(key.public_key())
+    return (
+        SIGNING_KEY_PREFIX + base64.b64encode(seed).decode("ascii"),
+        PUBLIC_KEY_PREFIX + base64.b64encode(public).decode("ascii"),
+    )
+
+
+def _is_asymmetric(secret: object) -> bool:
+    return isinstance(secret, str) and secret.strip().startswith(
+        (SIGNING_KEY_PREFIX, PUBLIC_KEY_PREFIX)
+    )
+
+
 class Webhook:
     """Signs and verifies webhook deliveries for one or more secrets.
 
     ``secret_or_secrets`` is one secret or several (during a rotation the receiver
     holds the new and the previous secret and accepts a delivery signed with either).
+    ``whsec_`` secrets (or raw bytes) sign and verify ``v1``; ``whsk_`` signing keys sign
+    and verify ``v1a``; ``whpk_`` public keys only verify ``v1a``.
     ``tolerance`` is the largest clock difference, in seconds, accepted either way.
     ``header_prefix`` names the headers ``{prefix}-id``, ``{prefix}-timestamp`` and
     ``{prefix}-signature`` (``"webhook"`` for plain Standard Webhooks).
@@ -227,7 +298,20 @@ class Webhook:
             )
         if not secrets:
             raise UsageError("Expected at least one webhook secret, but got none")
-        self._keys: tuple[bytes, ...] = tuple(decode_secret(s) for s in secrets)
+        self._keys: tuple[bytes, ...] = tuple(
+            decode_secret(s) for s in secrets if not _is_asymmetric(s)
+        )
+        self._signers: tuple[Ed25519PrivateKey, ...] = tuple(
+            signing_key(s) for s in secrets if isinstance(s, str) and s.strip().startswith("whsk_")
+        )
+        self._publics: tuple[Ed25519PublicKey, ...] = (
+            *(k.public_key() for k in self._signers),
+            *(
+                public_key(s)
+                for s in secrets
+                if isinstance(s, str) and s.strip().startswith("whpk_")
+            ),
+        )
         if (
             isinstance(tolerance, bool)
             or not isinstance(tolerance, int)
@@ -256,11 +340,21 @@ class Webhook:
     def sign(
         self, msg_id: str, timestamp: int | datetime, body: bytes | bytearray | memoryview | str
     ) -> str:
-        """Return the signature header value: one ``v1,<base64>`` entry per secret."""
+        """Return the signature header value: one ``v1,<base64>`` entry per secret and
+        one ``v1a,<base64>`` entry per signing key."""
+        if not self._keys and not self._signers:
+            raise UsageError("public keys (whpk_) only verify; signing needs a secret or whsk_ key")
         content = self._content(msg_id, str(_unix_seconds(timestamp)), _body_bytes(body))
-        return " ".join(
-            f"v1,{base64.b64encode(sig).decode('ascii')}" for sig in self._digests(content)
-        )
+        return self.sign_content(content)
+
+    def sign_content(self, content: bytes) -> str:
+        """The signature header for already assembled signed content
+        (``{id}.{timestamp}.{body}``), for tests that need malformed parts signed."""
+        entries = [f"v1,{base64.b64encode(sig).decode('ascii')}" for sig in self._digests(content)]
+        entries += [
+            f"v1a,{base64.b64encode(key.sign(content)).decode('ascii')}" for key in self._signers
+        ]
+        return " ".join(entries)
 
     def headers(
         self, msg_id: str, timestamp: int | datetime, body: bytes | bytearray | memoryview | str
@@ -295,6 +389,11 @@ class Webhook:
         """
         raw = _body_bytes(body)
         clock = _clock(now)  # a bad clock is the caller's mistake, whatever the delivery
+        self._authenticate(raw, headers, clock)
+        return self._parse(raw)
+
+    def _authenticate(self, raw: bytes, headers: Mapping[Any, Any], clock: float) -> None:
+        """Check the headers, the clock and the signature of ``raw``; raise on failure."""
         found = self._find_headers(headers)
         msg_id = found[self.id_header]
         stamp = found[self.timestamp_header]
@@ -317,10 +416,16 @@ class Webhook:
                 # Compare against every entry (no early exit) in constant time per entry.
                 matched |= hmac.compare_digest(expected, candidate)
         if not matched:
+            matched = self._asymmetric_match(content, signatures)
+        if not matched:
             raise WebhookVerificationError(
                 "no signature matches the body with any of the receiver's secrets",
                 code="no-matching-signature",
             )
+
+    @staticmethod
+    def _parse(raw: bytes) -> dict[str, Any]:
+        """The verified body as a JSON object (``bad-body`` otherwise)."""
         try:
             parsed = parse_body(raw)
         except (ValueError, RecursionError):
@@ -401,9 +506,64 @@ class Webhook:
             except (binascii.Error, ValueError):
                 continue
             candidates.append(decoded)
-        if not candidates:
+        if not candidates and not self._v1a_entries(header):
             raise WebhookVerificationError(
-                f"{self.signature_header} holds no well-formed 'v1,<base64>' entry",
+                f"{self.signature_header} holds no well-formed 'v1,<base64>' or "
+                "'v1a,<base64>' entry",
                 code="bad-signature-header",
             )
         return candidates
+
+    @staticmethod
+    def _v1a_entries(header: str) -> list[bytes]:
+        """The well-formed ``v1a`` signatures of a header (64 bytes each)."""
+        found: list[bytes] = []
+        for entry in header.split():
+            version, comma, signature = entry.partition(",")
+            if not comma or version != "v1a" or not _BASE64.fullmatch(signature):
+                continue
+            try:
+                decoded = base64.b64decode(signature, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if len(decoded) == _ED25519_SIGNATURE:
+                found.append(decoded)
+        return found
+
+    def _asymmetric_match(self, content: bytes, header: str) -> bool:
+        """Whether a ``v1a`` entry of ``header`` is a signature of ``content`` by one of
+        the receiver's public keys (the header's length was checked already)."""
+        if not self._publics:
+            return False
+        for signature in self._v1a_entries(header):
+            for key in self._publics:
+                try:
+                    key.verify(signature, content)
+                except InvalidSignature:
+                    continue
+                return True
+        return False
+
+    # -- typed payloads ---------------------------------------------------------------
+
+    def unwrap(
+        self,
+        body: bytes | bytearray | memoryview | str,
+        headers: Mapping[Any, Any],
+        *,
+        now: float | datetime | None = None,
+    ) -> Event | UnknownEvent:
+        """Verify a delivery, then decode it to its typed model in one call.
+
+        Returns a ``conformance.models`` Struct (``UnknownEvent`` for a type the catalog
+        does not know). Raises ``WebhookVerificationError`` as :meth:`verify` does for
+        the headers, clock and signature, then ``ValidationError`` (with the JSON
+        pointer) if the verified body breaks the envelope or its event's schema, which
+        includes a body that is not a JSON object (the body is parsed once, by the
+        typed decoder).
+        """
+        from .. import models  # the models module is only paid for by its users
+
+        raw = _body_bytes(body)
+        self._authenticate(raw, headers, _clock(now))
+        return models.decode(raw)
