@@ -2,7 +2,7 @@
 
 from _base import HandRolled, Rejected
 
-EXPECTED = {"rejects-forgery"}
+EXPECTED = {"rejects-forgery", "rejects-hostile-bodies", "rejects-replay", "strict-signature-labels"}
 
 
 class Receiver(HandRolled):
