@@ -2,8 +2,8 @@
 
 :func:`receiver_options` decorates the ``fuzz`` command's callback: it adds the receiver
 options and, when ``--app`` or ``--url`` is given, runs :func:`conformance.fuzz_receiver`
-instead of handler fuzzing. Exit codes as for handler fuzzing: 0 every check passed, 1 a
-check failed, 2 usage errors.
+instead of handler fuzzing. Exit codes as for handler fuzzing: 0 no finding of a
+``--fail-on`` severity, 1 such a finding, 2 usage errors.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import functools
 import json
 import os
 import shlex
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
@@ -23,6 +25,8 @@ from .._errors import UsageError
 from . import EXIT_FOUND, EXIT_OK
 
 SECRET_ENV = "CASEDEV_WEBHOOK_SECRET"
+#: Seconds a side-effect URL or command may take to answer (a hang guard, not a limit).
+HOOK_TIMEOUT = 60.0
 
 _OPTIONS = [
     click.option(
@@ -31,7 +35,8 @@ _OPTIONS = [
         metavar="TARGET",
         default=None,
         help="Fuzz a WSGI or ASGI receiver in-process: package.module:app or file.py:app "
-        "(--max-examples then counts payloads per event, default 5).",
+        "(--max-examples then counts payloads per event, default 5); its prints and logs "
+        "are shown with each finding.",
     ),
     click.option(
         "--url", default=None, metavar="URL", help="Fuzz a running receiver at this http(s) URL."
@@ -73,6 +78,51 @@ _OPTIONS = [
         show_default=True,
         help="Signature header names are PREFIX-id, PREFIX-timestamp, PREFIX-signature.",
     ),
+    click.option(
+        "--fail-on",
+        default="all",
+        show_default=True,
+        metavar="SEVERITY[,...]",
+        help="Severities that fail the run (exit 1): anyone, sender, lost-delivery, spec, "
+        "or all; other findings are still reported.",
+    ),
+    click.option(
+        "--subscribed",
+        multiple=True,
+        metavar="PATTERN",
+        help="Event types the endpoint subscribes to (repeatable; filter syntax); others "
+        "may be refused with a 4xx. [default: every type]",
+    ),
+    click.option(
+        "--side-effects",
+        "side_effects_target",
+        default=None,
+        metavar="TARGET",
+        help="A Python callable (module:func or file.py:func) taking an event id and "
+        "returning how many times the receiver processed it; enables processed-once.",
+    ),
+    click.option(
+        "--side-effects-url",
+        default=None,
+        metavar="URL",
+        help="Like --side-effects, over HTTP: GET URL ({id} replaced, else ?id= added) "
+        'answers the count as a number or {"count": N}.',
+    ),
+    click.option(
+        "--side-effects-command",
+        default=None,
+        metavar="COMMAND",
+        help="Like --side-effects, as a command ({id} replaced, else the id appended) that "
+        "prints the count.",
+    ),
+    click.option(
+        "--junit",
+        "junit_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also write the findings as JUnit XML to FILE (one test case per check, "
+        "severity as a property).",
+    ),
 ]
 
 
@@ -105,6 +155,12 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         time_limit: float | None,
         tolerance: int,
         header_prefix: str,
+        fail_on: str,
+        subscribed: tuple[str, ...],
+        side_effects_target: str | None,
+        side_effects_url: str | None,
+        side_effects_command: str | None,
+        junit_path: Path | None,
         **kwargs: Any,
     ) -> Any:
         given = [
@@ -120,11 +176,26 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             raise UsageError(
                 "missing TARGET (a handler), --app TARGET (a WSGI/ASGI receiver) or --url URL"
             )
-        if kwargs.get("target"):
-            if secret is not None or secret_env is not None or time_limit is not None:
-                raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
-            return command(*args, **kwargs)
         ctx = click.get_current_context()
+        if kwargs.get("target"):
+            receiver_only = [
+                flag
+                for flag, name in (
+                    ("--secret", "secret"),
+                    ("--secret-env", "secret_env"),
+                    ("--time-limit", "time_limit"),
+                    ("--fail-on", "fail_on"),
+                    ("--subscribed", "subscribed"),
+                    ("--side-effects", "side_effects_target"),
+                    ("--side-effects-url", "side_effects_url"),
+                    ("--side-effects-command", "side_effects_command"),
+                    ("--junit", "junit_path"),
+                )
+                if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)
+            ]
+            if receiver_only:
+                raise UsageError(f"{', '.join(receiver_only)}: need --app or --url")
+            return command(*args, **kwargs)
         handler_only = [
             flag
             for flag, name in (("--deadline", "deadline"), ("--schema-only", "schema_only"))
@@ -154,6 +225,12 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             header_prefix=header_prefix,
             failures_dir=kwargs.get("failures_dir"),
             report_path=kwargs.get("report_path"),
+            fail_on=fail_on,
+            subscribed=subscribed,
+            side_effects=side_effects_hook(
+                side_effects_target, side_effects_url, side_effects_command
+            ),
+            junit_path=junit_path,
         )
         sys.exit(code)
 
@@ -176,6 +253,10 @@ def run_receiver_fuzz(
     header_prefix: str,
     failures_dir: Path | None,
     report_path: Path | None,
+    fail_on: str = "all",
+    subscribed: tuple[str, ...] = (),
+    side_effects: Callable[[str], int] | None = None,
+    junit_path: Path | None = None,
 ) -> int:
     """Run receiver fuzzing, print the report, save failing requests; return the exit code."""
     from .._fuzzing import load_target
@@ -195,6 +276,9 @@ def run_receiver_fuzz(
         tolerance=tolerance,
         header_prefix=header_prefix,
         save_dir=folder,
+        subscribed=subscribed or None,
+        side_effects=side_effects,
+        fail_on=fail_on,
     )
     if app_spec is not None:
         report.target = f"{app_spec} ({report.target})"
@@ -205,10 +289,89 @@ def run_receiver_fuzz(
         replay = shlex.join(["casedev-conformance", "send", str(url)])
     click.echo(report.format(replay_command=replay))
     if report_path is not None:
-        try:
-            report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", "utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write the report: {exc.strerror or exc}", file=report_path
-            ) from None
+        _write(report_path, json.dumps(report.to_dict(), indent=2) + "\n")
+    if junit_path is not None:
+        _write(junit_path, report.to_junit())
     return EXIT_OK if report.ok else EXIT_FOUND
+
+
+def _write(path: Path, text: str) -> None:
+    """Write an output file, creating its folder; a failure is a usage error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
+
+
+def side_effects_hook(
+    target: str | None, url: str | None, command: str | None
+) -> Callable[[str], int] | None:
+    """The side-effect hook from at most one of --side-effects, --side-effects-url and
+    --side-effects-command: a callable from an event id to a processing count."""
+    given = [
+        flag
+        for flag, value in (
+            ("--side-effects", target),
+            ("--side-effects-url", url),
+            ("--side-effects-command", command),
+        )
+        if value
+    ]
+    if len(given) > 1:
+        raise UsageError(f"give one side-effect hook, not {' and '.join(given)}")
+    if target:
+        from .._fuzzing import load_target
+
+        hook: Callable[[str], int] = load_target(target)
+        return hook
+    if url:
+        return functools.partial(_count_from_url, url)
+    if command:
+        words = shlex.split(command)
+        if not words:
+            raise UsageError("--side-effects-command is empty")
+        return functools.partial(_count_from_command, words)
+    return None
+
+
+def _count(text: str, source: str) -> int:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if isinstance(value, dict):
+        value = value.get("count")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{source} answered {text[:200]!r}, not a count")
+    return value
+
+
+def _count_from_url(template: str, event_id: str) -> int:
+    from .._webhooks import HttpRequest, URLTransport, request_headers
+
+    if "{id}" in template:
+        url = template.replace("{id}", quote(event_id, safe=""))
+    else:
+        url = template + ("&" if "?" in template else "?") + "id=" + quote(event_id, safe="")
+    transport = URLTransport(url)
+    request = HttpRequest(
+        "GET",
+        transport.path,
+        request_headers((), host=transport.netloc, body=b"", content_type=None),
+        b"",
+    )
+    response = transport.send(request, timeout=HOOK_TIMEOUT)
+    if response.status is None or not 200 <= response.status < 300:
+        raise ValueError(f"GET {url}: {response.describe()}")
+    return _count(response.body.decode("utf-8", "replace"), f"GET {url}")
+
+
+def _count_from_command(words: list[str], event_id: str) -> int:
+    argv = [w.replace("{id}", event_id) for w in words]
+    if not any("{id}" in w for w in words):
+        argv.append(event_id)
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=HOOK_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise ValueError(f"{shlex.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
+    return _count(done.stdout.strip(), shlex.join(argv))

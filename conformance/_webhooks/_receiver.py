@@ -43,14 +43,14 @@ from ._signing import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, Webhook, decode_
 if TYPE_CHECKING:  # Hypothesis is imported only when a run starts
     from hypothesis import strategies as st
 
-#: Who can trigger a finding, or what it costs; the order is the order of gravity.
+#: Who can trigger a finding, or what it costs; findings are listed in this order.
 SEVERITIES: Final[dict[str, str]] = {
     "anyone": "No secret needed: anyone who can reach the endpoint can trigger it with "
     "forged, unsigned or malformed requests, or by replaying a captured delivery.",
-    "sender": "Only the holder of the signing secret can trigger it: signed junk, signed "
-    "schema breaks, a signed delivery sent twice.",
     "lost-delivery": "A legitimate delivery is refused or lost: unknown event types, added "
     "fields, secret rotation, retries, slow answers.",
+    "sender": "Only the holder of the signing secret can trigger it: signed junk, signed "
+    "schema breaks, a signed delivery sent twice.",
     "spec": "A deviation from the delivery contract with no exploit path and no lost "
     "delivery, such as accepting a signature label other than 'v1,'.",
 }
@@ -120,7 +120,7 @@ CHECK_TABLE: Final = (
         "(missing headers, bad base64, empty, truncated or 10 kB signatures)",
         "4xx",
         "a forgery must be rejected with a 4xx (a 2xx means it was processed; a 5xx "
-        "means anyone can crash the receiver, and Case.dev-style retries)",
+        "lets anyone make the receiver fail on demand)",
     ),
     Check(
         "rejects-replay",
@@ -503,7 +503,7 @@ class ReceiverReport:
             quiet = "" if failure.severity in self.fail_on else " (not failing: --fail-on)"
             lines.append("")
             lines.append(
-                f"FAIL {index} [{failure.severity}]{quiet}: {failure.check} "
+                f"FAIL {index}: [{failure.severity}]{quiet} {failure.check} "
                 f"[{failure.label}]{times}: {failure.reason}"
             )
             if failure.group:
@@ -519,8 +519,13 @@ class ReceiverReport:
                 lines.append(f"  replay: {replay_command} --replay {shlex.quote(str(path))}")
             lines.append("  request:")
             lines.extend("    " + line for line in failure.request.describe().splitlines())
+        skipped = [c for c in CHECKS if self.status(c).startswith("skipped")]
         if not self.failures:
-            lines.append("all checks passed")
+            lines.append(
+                f"all checks that ran passed; skipped: {', '.join(skipped)}"
+                if skipped
+                else "all checks passed"
+            )
         elif self.ok:
             lines.append("")
             lines.append(
@@ -754,7 +759,7 @@ class _Run:
         }
         self.expect(
             "accepts-rotation",
-            f"{member}: {count} signatures, the receiver's at position {position + 1}",
+            f"{member}: the receiver's signature at position {position + 1} of {count}",
             self.request(headers, body),
             accept=accept,
             wanted=wanted,
@@ -1125,7 +1130,8 @@ def fuzz_receiver(
     if run.hook_error is not None:
         raise UsageError(run.hook_error)
     run.conclude()
-    report.failures.sort(key=lambda f: CHECKS.index(f.check))
+    order = list(SEVERITIES)
+    report.failures.sort(key=lambda f: (order.index(f.severity), CHECKS.index(f.check)))
     if save_dir is not None and report.failures:
         report.save(save_dir)
     return report

@@ -9,11 +9,12 @@ EXPECTED = {"processed-once"}
 class Receiver(HandRolled):
     def duplicate(self, event_id: object) -> tuple[int, str]:
         if isinstance(event_id, str):
-            with self.lock:
-                self.processed[event_id] += 1
+            self.processed[event_id] += 1  # handle() holds the lock while calling this
         return 200, "ok"
 
 
 receiver = Receiver()
 app = receiver.wsgi()
 asgi_app = receiver.asgi()
+
+side_effects = receiver.side_effects
