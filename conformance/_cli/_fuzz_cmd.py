@@ -129,6 +129,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[CaseResult, int, int], None] 
 
 def _write_report(path: Path, report: FuzzReport) -> None:
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
