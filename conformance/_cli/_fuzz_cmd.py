@@ -128,8 +128,8 @@ def run_handler_fuzz(
     "--max-examples",
     type=click.IntRange(min=1, max=MAX_COUNT),
     default=DEFAULT_MAX_EXAMPLES,
-    show_default=True,
-    help="Examples per fuzz case (each event and each contract rule).",
+    help="Examples per fuzz case (each event and each contract rule) "
+    f"[default: {DEFAULT_MAX_EXAMPLES} for a handler TARGET, 5 per event for --app/--url].",
 )
 @click.option("--seed", type=int, default=None, help="Make the run repeatable.")
 @click.option(

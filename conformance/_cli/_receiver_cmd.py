@@ -2,8 +2,8 @@
 
 :func:`receiver_options` decorates the ``fuzz`` command's callback: it adds the receiver
 options and, when ``--app`` or ``--url`` is given, runs :func:`conformance.fuzz_receiver`
-instead of handler fuzzing. Exit codes as for handler fuzzing: 0 every check passed, 1 a
-check failed, 2 usage errors.
+instead of handler fuzzing. Exit codes as for handler fuzzing: 0 no finding of a
+``--fail-on`` severity, 1 such a finding, 2 usage errors.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import functools
 import json
 import os
 import shlex
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
@@ -27,6 +29,8 @@ from ._options import QUIET, echo, from_command_line, from_settings, verbosity
 from ._params import POSITIVE_SECONDS
 
 SECRET_ENV = "CASEDEV_WEBHOOK_SECRET"
+#: Seconds a side-effect URL or command may take to answer (a hang guard, not a limit).
+HOOK_TIMEOUT = 60.0
 
 _OPTIONS = [
     click.option(
@@ -35,7 +39,8 @@ _OPTIONS = [
         metavar="TARGET",
         default=None,
         help="Fuzz a WSGI or ASGI receiver in-process: package.module:app or file.py:app "
-        "(--max-examples then counts payloads per event, default 5).",
+        "(--max-examples then counts payloads per event, default 5); its prints and logs "
+        "are shown with each finding.",
     ),
     click.option(
         "--url", default=None, metavar="URL", help="Fuzz a running receiver at this http(s) URL."
@@ -84,6 +89,51 @@ _OPTIONS = [
         show_default=True,
         help="Signature header names are PREFIX-id, PREFIX-timestamp, PREFIX-signature.",
     ),
+    click.option(
+        "--fail-on",
+        default="all",
+        show_default=True,
+        metavar="SEVERITY[,...]",
+        help="Severities that fail the run (exit 1): anyone, sender, lost-delivery, spec, "
+        "or all; other findings are still reported.",
+    ),
+    click.option(
+        "--subscribed",
+        multiple=True,
+        metavar="PATTERN",
+        help="Event types the endpoint subscribes to (repeatable; filter syntax); others "
+        "may be refused with a 4xx. [default: every type]",
+    ),
+    click.option(
+        "--side-effects",
+        "side_effects_target",
+        default=None,
+        metavar="TARGET",
+        help="A Python callable (module:func or file.py:func) taking an event id and "
+        "returning how many times the receiver processed it; enables processed-once.",
+    ),
+    click.option(
+        "--side-effects-url",
+        default=None,
+        metavar="URL",
+        help="Like --side-effects, over HTTP: GET URL ({id} replaced, else ?id= added) "
+        'answers the count as a number or {"count": N}.',
+    ),
+    click.option(
+        "--side-effects-command",
+        default=None,
+        metavar="COMMAND",
+        help="Like --side-effects, as a command ({id} replaced, else the id appended) that "
+        "prints the count.",
+    ),
+    click.option(
+        "--junit",
+        "junit_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also write the findings as JUnit XML to FILE (one test case per check, "
+        "severity as a property).",
+    ),
 ]
 
 
@@ -117,6 +167,12 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         tolerance: int,
         header_prefix: str,
         cacert: Path | None,
+        fail_on: str,
+        subscribed: tuple[str, ...],
+        side_effects_target: str | None,
+        side_effects_url: str | None,
+        side_effects_command: str | None,
+        junit_path: Path | None,
         **kwargs: Any,
     ) -> Any:
         ctx = click.get_current_context()
@@ -145,10 +201,29 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if kwargs.get("target"):
             if from_settings(ctx, "secret_env"):
                 secret_env = None  # configured for the receiver, not asked for here
-            if secret is not None or secret_env is not None or time_limit is not None:
-                raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
-            if cacert is not None:
-                raise UsageError("--cacert needs --url")
+            receiver_only = [
+                flag
+                for flag, name in (
+                    ("--secret", "secret"),
+                    ("--secret-env", "secret_env"),
+                    ("--time-limit", "time_limit"),
+                    ("--fail-on", "fail_on"),
+                    ("--subscribed", "subscribed"),
+                    ("--side-effects", "side_effects_target"),
+                    ("--side-effects-url", "side_effects_url"),
+                    ("--side-effects-command", "side_effects_command"),
+                    ("--junit", "junit_path"),
+                    ("--cacert", "cacert"),
+                )
+                if ctx.get_parameter_source(name)
+                not in (
+                    click.core.ParameterSource.DEFAULT,
+                    click.core.ParameterSource.DEFAULT_MAP,
+                    None,
+                )
+            ]
+            if receiver_only:
+                raise UsageError(f"{', '.join(receiver_only)}: need --app or --url")
             return command(*args, **kwargs)
         handler_only = [
             flag
@@ -180,6 +255,12 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             failures_dir=kwargs.get("failures_dir"),
             report_path=kwargs.get("report_path"),
             catalog_dir=kwargs.get("catalog_dir"),
+            fail_on=fail_on,
+            subscribed=subscribed,
+            side_effects=side_effects_hook(
+                side_effects_target, side_effects_url, side_effects_command
+            ),
+            junit_path=junit_path,
         )
         sys.exit(code)
 
@@ -204,6 +285,10 @@ def run_receiver_fuzz(
     report_path: Path | None,
     catalog_dir: Path | None = None,
     cacert: Path | None = None,
+    fail_on: str = "all",
+    subscribed: tuple[str, ...] = (),
+    side_effects: Callable[[str], int] | None = None,
+    junit_path: Path | None = None,
 ) -> int:
     """Run receiver fuzzing, print the report, save failing requests; return the exit code."""
     from .._catalog import load_catalog
@@ -226,6 +311,9 @@ def run_receiver_fuzz(
         header_prefix=header_prefix,
         save_dir=folder,
         cacert=cacert,
+        subscribed=subscribed or None,
+        side_effects=side_effects,
+        fail_on=fail_on,
     )
     if app_spec is not None:
         report.target = f"{app_spec} ({report.target})"
@@ -239,4 +327,79 @@ def run_receiver_fuzz(
     echo(text.rstrip("\n").rsplit("\n", 1)[-1] if verbosity() == QUIET else text, level=QUIET)
     if report_path is not None:
         write_file(report_path, json.dumps(report.to_dict(), indent=2) + "\n", what="report")
+    if junit_path is not None:
+        write_file(junit_path, report.to_junit(), what="JUnit report")
     return EXIT_OK if report.ok else EXIT_FOUND
+
+
+def side_effects_hook(
+    target: str | None, url: str | None, command: str | None
+) -> Callable[[str], int] | None:
+    """The side-effect hook from at most one of --side-effects, --side-effects-url and
+    --side-effects-command: a callable from an event id to a processing count."""
+    given = [
+        flag
+        for flag, value in (
+            ("--side-effects", target),
+            ("--side-effects-url", url),
+            ("--side-effects-command", command),
+        )
+        if value
+    ]
+    if len(given) > 1:
+        raise UsageError(f"give one side-effect hook, not {' and '.join(given)}")
+    if target:
+        from .._fuzzing import load_target
+
+        hook: Callable[[str], int] = load_target(target)
+        return hook
+    if url:
+        return functools.partial(_count_from_url, url)
+    if command:
+        words = shlex.split(command)
+        if not words:
+            raise UsageError("--side-effects-command is empty")
+        return functools.partial(_count_from_command, words)
+    return None
+
+
+def _count(text: str, source: str) -> int:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if isinstance(value, dict):
+        value = value.get("count")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{source} answered {text[:200]!r}, not a count")
+    return value
+
+
+def _count_from_url(template: str, event_id: str) -> int:
+    from .._webhooks import HttpRequest, URLTransport, request_headers
+
+    if "{id}" in template:
+        url = template.replace("{id}", quote(event_id, safe=""))
+    else:
+        url = template + ("&" if "?" in template else "?") + "id=" + quote(event_id, safe="")
+    transport = URLTransport(url)
+    request = HttpRequest(
+        "GET",
+        transport.path,
+        request_headers((), host=transport.netloc, body=b"", content_type=None),
+        b"",
+    )
+    response = transport.send(request, timeout=HOOK_TIMEOUT)
+    if response.status is None or not 200 <= response.status < 300:
+        raise ValueError(f"GET {url}: {response.describe()}")
+    return _count(response.body.decode("utf-8", "replace"), f"GET {url}")
+
+
+def _count_from_command(words: list[str], event_id: str) -> int:
+    argv = [w.replace("{id}", event_id) for w in words]
+    if not any("{id}" in w for w in words):
+        argv.append(event_id)
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=HOOK_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise ValueError(f"{shlex.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
+    return _count(done.stdout.strip(), shlex.join(argv))

@@ -462,8 +462,16 @@ class ReceiverItem(_Item):
             seed=plugin.seed,
             save_dir=self.config.rootpath / FAILURES_DIR,
         )
+        # JUnit XML (--junitxml) shows these as <property> elements of the test case.
+        for failure in report.failures:
+            self.user_properties.append(
+                (f"finding:{failure.severity}", f"{failure.check} [{failure.label}]")
+            )
         if not report.ok:
-            raise ConformanceFailure(report.format())
+            severities = sorted({f.severity for f in report.failing})
+            raise ConformanceFailure(
+                f"receiver findings of severity {', '.join(severities)}\n{report.format()}"
+            )
 
 
 # -- fixtures' bodies -------------------------------------------------------------------

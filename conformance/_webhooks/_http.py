@@ -4,21 +4,27 @@ Every transport takes an :class:`HttpRequest` (method, path, header list, raw bo
 returns an :class:`HttpResponse`; nothing re-encodes the body or normalises the headers,
 so what a report shows is byte for byte what the receiver got. In-process apps run on a
 worker thread (WSGI) or a private event loop (ASGI) so that a slow app can be timed out;
-an exception escaping the app becomes a 500, as under a real server.
+an exception escaping the app becomes a 500, as under a real server, and a 500 the app
+rendered itself (Flask, Django) is traced to the exception it logged. Inside
+:func:`capture_app_output`, what the app prints or logs while answering a request is kept
+with that request's response instead of reaching the terminal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import http.client
 import inspect
 import io
+import logging
 import ssl
+import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -69,7 +75,11 @@ class HttpRequest:
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """What came back: a status (None if nothing did), headers, body, time and error."""
+    """What came back: a status (None if nothing did), headers, body, time and error.
+
+    ``raised`` is the exception behind a 5xx of an in-process app (escaped, or logged by
+    the app's framework); ``output`` is what the app printed or logged meanwhile.
+    """
 
     status: int | None
     headers: Headers = ()
@@ -80,14 +90,124 @@ class HttpResponse:
     #: True when no connection could be made (refused, DNS, TLS handshake): the
     #: receiver was never reached, which is a usage error rather than a finding.
     unreachable: bool = False
+    raised: str | None = None
+    output: str = ""
 
     def describe(self, *, body_limit: int = 500) -> str:
-        """One line for a report: the status or the error, and the start of the body."""
+        """One line for a report: the status or the error, and the start of the body.
+
+        When the exception behind the status is known, it stands in for the body (an
+        error page says less and would repeat it).
+        """
         if self.status is None:
             return f"no response: {self.error}"
+        if self.raised is not None:
+            return f"{self.status} (the app raised {self.raised})"
         text = self.body[:body_limit].decode("utf-8", "replace").strip()
         extra = f" ({self.error})" if self.error else ""
         return f"{self.status}{extra} {text}".rstrip()
+
+
+# -- the app's own output ---------------------------------------------------------------
+
+
+@dataclass
+class _Captured:
+    """What one request's app code printed or logged, and the last exception it logged."""
+
+    parts: list[str] = field(default_factory=list)
+    raised: str | None = None
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+_CURRENT: contextvars.ContextVar[_Captured | None] = contextvars.ContextVar(
+    "conformance_app_output", default=None
+)
+_INSTALL_LOCK = threading.Lock()
+_SAVED: list[Any] = []  # the replaced streams while installed
+_USERS: list[int] = [0]  # nested captures share one installation
+
+
+class _Redirect:
+    """A stand-in for sys.stdout/sys.stderr: writes made while answering a request go to
+    that request's capture, all others to the original stream."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+
+    def write(self, text: str) -> int:
+        captured = _CURRENT.get()
+        if captured is None:
+            return int(self.original.write(text))
+        captured.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if _CURRENT.get() is None:
+            self.original.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.original, name)
+
+
+class _LogCapture(logging.Handler):
+    """A root-logger handler that files each record under the request being answered."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        captured = _CURRENT.get()
+        if captured is None:
+            return
+        try:
+            captured.parts.append(self.format(record) + "\n")
+        except Exception:  # a record that cannot be formatted must not break the run
+            captured.parts.append(f"{record.levelname} {record.name}: {record.msg!r}\n")
+        if record.exc_info and record.exc_info[1] is not None:
+            captured.raised = _exception_line(record.exc_info[1])
+
+
+_LOG_HANDLER = _LogCapture()
+_LOG_HANDLER.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+
+@contextlib.contextmanager
+def capture_app_output() -> Iterator[None]:
+    """While active, in-process apps' prints and log records are kept per request
+    (:attr:`HttpResponse.output`) instead of being interleaved with our own output."""
+    with _INSTALL_LOCK:
+        _USERS[0] += 1
+        if _USERS[0] == 1:
+            _SAVED[:] = [sys.stdout, sys.stderr]
+            sys.stdout, sys.stderr = _Redirect(sys.stdout), _Redirect(sys.stderr)
+            logging.getLogger().addHandler(_LOG_HANDLER)
+    try:
+        yield
+    finally:
+        with _INSTALL_LOCK:
+            _USERS[0] -= 1
+            if _USERS[0] == 0:
+                logging.getLogger().removeHandler(_LOG_HANDLER)
+                # Put back what we replaced, unless someone replaced us meanwhile.
+                if isinstance(sys.stdout, _Redirect):
+                    sys.stdout = _SAVED[0]
+                if isinstance(sys.stderr, _Redirect):
+                    sys.stderr = _SAVED[1]
+
+
+def _exception_line(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def _traceback_line(text: str) -> str | None:
+    """The exception line closing the last Python traceback in ``text``, if any."""
+    marker = "Traceback (most recent call last):"
+    if marker not in text:
+        return None
+    for line in text.rsplit(marker, 1)[1].splitlines()[1:]:
+        if line and not line[0].isspace():
+            return line.strip()
+    return None
 
 
 def parse_request(raw: bytes, *, source: str = "<request>") -> HttpRequest:
@@ -149,14 +269,15 @@ def app_kind(app: Any) -> AppKind:
     return "asgi" if len(params) == 3 else "wsgi"
 
 
-def _server_error(exc: BaseException, started: float) -> HttpResponse:
-    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+def _server_error(exc: BaseException, started: float, captured: _Captured) -> HttpResponse:
+    text = _exception_line(exc)
     return HttpResponse(
         500,
         (("content-type", "text/plain"),),
-        b"app raised " + text.encode("utf-8", "replace"),
+        b"Internal Server Error",
         time.perf_counter() - started,
-        error=f"the app raised {text}",
+        raised=text,
+        output=captured.text(),
     )
 
 
@@ -206,7 +327,7 @@ class WSGITransport:
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         return environ
 
-    def _call(self, request: HttpRequest) -> tuple[int, Headers, bytes]:
+    def _call(self, request: HttpRequest, errors: io.StringIO) -> tuple[int, Headers, bytes]:
         captured: dict[str, Any] = {}
 
         def start_response(
@@ -217,7 +338,9 @@ class WSGITransport:
             written: bytearray = captured.setdefault("written", bytearray())
             return written.extend
 
-        result = self.app(self.environ(request), start_response)
+        environ = self.environ(request)
+        environ["wsgi.errors"] = errors
+        result = self.app(environ, start_response)
         chunks: list[bytes] = []
         try:
             for chunk in result:
@@ -235,10 +358,13 @@ class WSGITransport:
         """Run the app on a daemon thread; stop waiting after ``timeout`` seconds."""
         started = time.perf_counter()
         future: Future[tuple[int, Headers, bytes]] = Future()
+        captured = _Captured()
+        errors = io.StringIO()
 
         def work() -> None:
+            _CURRENT.set(captured)  # a fresh thread: this context is the request's own
             try:
-                future.set_result(self._call(request))
+                future.set_result(self._call(request, errors))
             except BaseException as exc:
                 future.set_exception(exc)
 
@@ -248,8 +374,23 @@ class WSGITransport:
         except FutureTimeout:
             return _timeout(timeout, started)
         except Exception as exc:
-            return _server_error(exc, started)
-        return HttpResponse(status, headers, body, time.perf_counter() - started)
+            return _server_error(exc, started, captured)
+        logged = errors.getvalue()
+        if logged:
+            captured.parts.append(logged)
+        raised = None
+        if status >= 500:
+            # Frameworks answer 500 with their own page and log the exception (Flask to
+            # wsgi.errors, Django to a logger): name that exception, as for ASGI apps.
+            raised = captured.raised or _traceback_line(captured.text())
+        return HttpResponse(
+            status,
+            headers,
+            body,
+            time.perf_counter() - started,
+            raised=raised,
+            output=captured.text(),
+        )
 
     def close(self) -> None:
         """Nothing to release."""
@@ -319,7 +460,8 @@ class ASGITransport:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._lifespan_sent.get(), LIFESPAN_TIMEOUT)
 
-    async def _call(self, request: HttpRequest) -> tuple[int, Headers, bytes]:
+    async def _call(self, request: HttpRequest, captured: _Captured) -> tuple[int, Headers, bytes]:
+        _CURRENT.set(captured)  # each task runs in a copy of the context: this is its own
         path, _, query = request.path.partition("?")
         scope = {
             "type": "http",
@@ -378,13 +520,14 @@ class ASGITransport:
         loop = self._ensure_loop()
         future: Future[tuple[int, Headers, bytes]] = Future()
         tasks: list[asyncio.Task[tuple[int, Headers, bytes]]] = []
+        captured = _Captured()
 
         def start() -> None:
             # The coroutine is created on the loop, so one that never gets to run (a
             # blocked loop) is never created and never warns "was never awaited".
             if future.cancelled():
                 return
-            task = loop.create_task(self._call(request))
+            task = loop.create_task(self._call(request, captured))
             tasks.append(task)
 
             def settle(done: asyncio.Task[tuple[int, Headers, bytes]]) -> None:
@@ -407,8 +550,18 @@ class ASGITransport:
             loop.call_soon_threadsafe(lambda: [t.cancel() for t in tasks])
             return _timeout(timeout, started)
         except Exception as exc:
-            return _server_error(exc, started)
-        return HttpResponse(status, headers, body, time.perf_counter() - started)
+            return _server_error(exc, started, captured)
+        raised = None
+        if status >= 500:
+            raised = captured.raised or _traceback_line(captured.text())
+        return HttpResponse(
+            status,
+            headers,
+            body,
+            time.perf_counter() - started,
+            raised=raised,
+            output=captured.text(),
+        )
 
     def close(self) -> None:
         """Cancel what is still running, stop the loop thread and close the loop."""

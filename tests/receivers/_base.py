@@ -13,6 +13,7 @@ import hmac
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -31,7 +32,13 @@ class HandRolled:
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
+        self.processed: Counter[str] = Counter()  # side effects per event id
         self.lock = threading.Lock()
+
+    def side_effects(self, event_id: str) -> int:
+        """The side-effect hook: how many times the event was processed."""
+        with self.lock:
+            return self.processed[event_id]
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -74,7 +81,7 @@ class HandRolled:
     def parse(self, body: bytes) -> Any:
         try:
             return json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             raise Rejected("not JSON") from None
 
     def duplicate(self, event_id: Any) -> tuple[int, str]:
@@ -101,6 +108,9 @@ class HandRolled:
                 return self.duplicate(event_id)
             if isinstance(event_id, str):
                 self.seen.add(event_id)
+        if isinstance(event_id, str):
+            with self.lock:
+                self.processed[event_id] += 1
         self.process(event)
         return 200, "ok"
 

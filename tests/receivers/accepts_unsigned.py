@@ -2,7 +2,7 @@
 
 from _base import HandRolled
 
-EXPECTED = {"rejects-forgery"}
+EXPECTED = {"rejects-forgery", "rejects-hostile-bodies"}
 
 
 class Receiver(HandRolled):

@@ -6,3 +6,5 @@ EXPECTED: set[str] = set()
 receiver = HandRolled()
 app = receiver.wsgi()
 asgi_app = receiver.asgi()
+
+side_effects = receiver.side_effects

@@ -5,7 +5,7 @@ from typing import Any
 
 from _base import HandRolled
 
-EXPECTED = {"rejects-forgery"}
+EXPECTED = {"signed-junk"}
 
 
 class Receiver(HandRolled):

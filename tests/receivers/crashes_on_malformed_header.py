@@ -4,7 +4,7 @@ import base64
 
 from _base import HandRolled
 
-EXPECTED = {"rejects-forgery"}
+EXPECTED = {"rejects-forgery", "strict-signature-labels"}
 
 
 class Receiver(HandRolled):

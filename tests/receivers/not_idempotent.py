@@ -2,7 +2,7 @@
 
 from _base import HandRolled
 
-EXPECTED = {"idempotent"}
+EXPECTED = {"repeat-accepted"}
 
 
 class Receiver(HandRolled):

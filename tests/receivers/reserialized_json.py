@@ -4,7 +4,13 @@ import json
 
 from _base import HandRolled
 
-EXPECTED = {"accepts-valid", "accepts-rotation"}
+EXPECTED = {
+    "accepts-valid",
+    "accepts-unknown-types",
+    "accepts-rotation",
+    "rejects-hostile-bodies",
+    "signed-junk",
+}
 
 
 class Receiver(HandRolled):

@@ -2,7 +2,7 @@
 
 from _base import HandRolled
 
-EXPECTED = {"accepts-valid", "accepts-rotation"}
+EXPECTED = {"accepts-valid", "accepts-unknown-types", "accepts-rotation"}
 
 
 class Receiver(HandRolled):

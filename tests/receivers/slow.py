@@ -6,7 +6,7 @@ from typing import Any
 from _base import HandRolled
 
 EXPECTED = {"answers-in-time"}
-DELAY = 1.0  # the tests give the fuzzer a 0.3 s limit
+DELAY = 1.0  # the tests give the fuzzer a 0.3 s limit for this receiver only
 
 
 class Receiver(HandRolled):

@@ -4,7 +4,7 @@ from typing import Any
 
 from _base import HandRolled
 
-EXPECTED = {"tolerates-schema-breaks"}
+EXPECTED = {"signed-junk", "tolerates-schema-breaks"}
 
 
 class Receiver(HandRolled):

@@ -2,7 +2,12 @@
 
 from _base import HandRolled, Rejected
 
-EXPECTED = {"rejects-forgery"}
+EXPECTED = {
+    "rejects-forgery",
+    "rejects-hostile-bodies",
+    "rejects-replay",
+    "strict-signature-labels",
+}
 
 
 class Receiver(HandRolled):

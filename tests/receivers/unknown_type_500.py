@@ -4,7 +4,13 @@ from typing import Any
 
 from _base import HandRolled
 
-EXPECTED = {"accepts-valid", "accepts-rotation", "tolerates-schema-breaks"}
+EXPECTED = {
+    "accepts-valid",
+    "accepts-unknown-types",
+    "accepts-rotation",
+    "signed-junk",
+    "tolerates-schema-breaks",
+}
 HANDLERS = {
     name: (lambda event: None)
     for name in (
