@@ -40,6 +40,8 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "contract": st.booleans(),
     "catalog": st.from_regex(r"[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
     "baseline": st.from_regex(r"git:[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
+    "usage": st.from_regex(r"[a-z]{1,8}\.json", fullmatch=True),
+    "consumer": st.from_regex(r"[a-z][a-z-]{0,12}", fullmatch=True),
 }
 
 

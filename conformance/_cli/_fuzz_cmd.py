@@ -7,6 +7,7 @@ target that cannot be imported or called, a pattern that matches no event).
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -134,6 +135,30 @@ def _write_report(path: Path, report: FuzzReport) -> None:
         raise UsageError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
 
 
+def _write_usage(recorder: Any, path: Path, *, consumer: str | None, target: str) -> None:
+    from .._catalog import load_catalog
+    from .._config import consumer_name, environment_layer, pyproject_table, resolve
+    from .._usage import build_manifest, write_manifest
+
+    root = Path.cwd()
+    settings = resolve(
+        [
+            ("pyproject.toml [tool.conformance] {name}", pyproject_table(root / "pyproject.toml")),
+            ("environment variable CONFORMANCE_{NAME}", environment_layer(os.environ)),
+            ("--{name}", {"consumer": consumer}),
+        ]
+    )
+    manifest = build_manifest(
+        recorder, load_catalog(), consumer=consumer_name(settings, root), handler=target
+    )
+    write_manifest(manifest, path)
+    fields = sum(len(e.fields) for e in manifest.events.values())
+    click.echo(
+        f"usage manifest for {manifest.consumer}: {len(manifest.events)} event(s), "
+        f"{fields} field(s) read -> {path}"
+    )
+
+
 def run_handler_fuzz(
     target: str,
     events: Sequence[str],
@@ -144,13 +169,24 @@ def run_handler_fuzz(
     contract: bool,
     failures_dir: Path,
     report_path: Path | None,
+    usage_path: Path | None = None,
+    consumer: str | None = None,
 ) -> int:
-    """Fuzz the handler named by ``target``; print the report; return the exit code."""
+    """Fuzz the handler named by ``target``; print the report; return the exit code.
+
+    With ``usage_path``, every delivery handed over records what the handler reads, and
+    a usage manifest naming ``consumer`` is written there.
+    """
     from .._fuzzing import fuzz as run_fuzz
     from .._fuzzing import fuzz_cases, load_target
 
     handler = load_target(target)
     cases = fuzz_cases(list(events) or ["*"], contract=contract)  # bad patterns: exit 2
+    recorder = None
+    if usage_path is not None:
+        from .._usage import Recorder
+
+        recorder = Recorder()
     with _progress(sys.stderr.isatty()) as progress:
         report = run_fuzz(
             handler,
@@ -162,11 +198,14 @@ def run_handler_fuzz(
             failures_dir=failures_dir,
             progress=progress,
             cases=cases,
+            observe=recorder,
         )
     report.handler = target
     click.echo(format_report(report, replay_target=target))
     if report_path is not None:
         _write_report(report_path, report)
+    if recorder is not None and usage_path is not None:
+        _write_usage(recorder, usage_path, consumer=consumer, target=target)
     return EXIT_OK if report.ok else EXIT_FOUND
 
 
@@ -217,6 +256,20 @@ def run_handler_fuzz(
     default=None,
     help="Also write the report as JSON to FILE.",
 )
+@click.option(
+    "--usage",
+    "usage_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record which events and fields the handler reads; write the usage manifest to FILE.",
+)
+@click.option(
+    "--consumer",
+    default=None,
+    metavar="NAME",
+    help="Consumer name in the usage manifest (default: [tool.conformance] consumer, "
+    "CONFORMANCE_CONSUMER, else the project's name in pyproject.toml).",
+)
 def fuzz(
     *,
     target: str | None,
@@ -227,6 +280,8 @@ def fuzz(
     schema_only: bool,
     failures_dir: Path,
     report_path: Path | None,
+    usage_path: Path | None,
+    consumer: str | None,
 ) -> None:
     """Fuzz a webhook handler with every delivery the contract allows.
 
@@ -245,6 +300,8 @@ def fuzz(
         contract=not schema_only,
         failures_dir=failures_dir,
         report_path=report_path,
+        usage_path=usage_path,
+        consumer=consumer,
     )
     sys.exit(code)
 
