@@ -106,11 +106,11 @@ def _types(node: _Node, depth: int = 0) -> set[str] | None:
             break
         union: set[str] = set()
         for member in group:
-            kinds = _types(member, depth + 1)
-            if kinds is None:
+            member_kinds = _types(member, depth + 1)
+            if member_kinds is None:
                 union = set(TYPES)
                 break
-            union |= kinds
+            union |= member_kinds
         allowed = union if allowed is None else allowed & union
     return allowed
 
@@ -155,8 +155,7 @@ def _children(node: _Node, key: str) -> tuple[str, list[_Node], bool, bool]:
         and key in p.schema["properties"]
     ]
     required = any(_requires(p, key) for p in conj) or any(
-        group and all(any(_requires(q, key) for q in _parts(m)[0]) for m in group)
-        for group in alts
+        group and all(any(_requires(q, key) for q in _parts(m)[0]) for m in group) for group in alts
     )
     if named:
         return key, named, required, True

@@ -122,7 +122,11 @@ def _payload_path(raw: tuple[str, ...]) -> list[str] | None:
 
 
 def event_fields(
-    schema: Any, resolver: Any, stability: str, reads: Iterable[tuple[str, ...]], whole: Iterable[tuple[str, ...]]
+    schema: Any,
+    resolver: Any,
+    stability: str,
+    reads: Iterable[tuple[str, ...]],
+    whole: Iterable[tuple[str, ...]],
 ) -> dict[str, FieldUsage]:
     """Normalise one event's raw reads into manifest fields (pointer -> usage)."""
     found: dict[str, tuple[FieldInfo, bool]] = {}
@@ -201,7 +205,9 @@ def write_manifest(manifest: Manifest, path: str | Path) -> Path:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(manifest.to_json(), encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write the usage manifest: {exc.strerror or exc}", file=file) from None
+        raise UsageError(
+            f"cannot write the usage manifest: {exc.strerror or exc}", file=file
+        ) from None
     return file
 
 
@@ -235,7 +241,11 @@ def parse_manifest(data: Any, *, source: str) -> Manifest:
             body["stability"],
             {
                 pointer: FieldUsage(
-                    f["required"], f["nullable"], f["stability"], tuple(f["type"]), f["whole"],
+                    f["required"],
+                    f["nullable"],
+                    f["stability"],
+                    tuple(f["type"]),
+                    f["whole"],
                     f["declared"],
                 )
                 for pointer, f in body["fields"].items()

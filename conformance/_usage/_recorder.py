@@ -99,7 +99,7 @@ class _Dict(dict[str, Any]):
         self._read(key)
         return dict.__getitem__(self, key)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         self._read(key)
         return dict.get(self, key, default)
 
@@ -107,7 +107,7 @@ class _Dict(dict[str, Any]):
         self._read(key)
         return dict.__contains__(self, key)
 
-    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+    def pop(self, key: str, *default: Any) -> Any:
         self._read(key)
         return dict.pop(self, key, *default)
 
@@ -172,7 +172,7 @@ class _Dict(dict[str, Any]):
         self._all()
         return dict.__ne__(self, other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __or__(self, other: Any) -> Any:
         self._all()
@@ -260,7 +260,7 @@ class _List(list[Any]):
         self._all()
         return list.__ne__(self, other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __add__(self, other: Any) -> Any:
         self._all()
