@@ -11,13 +11,14 @@ every read in a :class:`UsageLog`. What counts as a read:
 - reading a whole object: iterating a dict or its ``keys()/values()/items()``,
   ``dict(x)``, ``{**x}``, ``f(**x)`` (so dataclasses and models built from keyword
   arguments), ``copy``/``deepcopy``/``pickle``, ``==``, ``repr``/``str``/``print``,
-  ``json.dumps`` of a dict (the C encoder calls ``items()``): everything under it.
+  ``json.dumps`` (its C encoder calls ``items()`` on a dict subclass and iterates a
+  list subclass): everything under it.
 
-Known blind spot: code that reads a container's storage directly in C, without
-calling any Python-level method, is not seen. That is ``orjson``/``msgspec`` encoding
-and pydantic-core validation (``Model.model_validate(x)``), and ``json.dumps`` of a
-*list* (the C encoder walks a list's items directly; dicts inside it are still seen).
-Such a handler's manifest under-reports; see ``docs/usage-contracts.md``.
+pydantic's ``Model.model_validate(x)`` goes through the mapping protocol, so it logs
+the fields it reads. Known blind spot: encoders that read a container's storage
+directly in C without calling any Python-level method, ``orjson`` and ``msgspec``;
+only taking hold of the value is seen, so such a handler's manifest under-reports
+(see ``docs/usage-contracts.md``; the tests pin this).
 
 The log is plain data (:meth:`UsageLog.to_data`), so a worker process can send it back.
 Paths are tuples of keys from the delivery's root, with ``"*"`` for any list item;
