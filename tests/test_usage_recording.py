@@ -76,8 +76,8 @@ def test_reading_paths_logs_exactly_their_prefixes(draw: st.DataObject) -> None:
 
 @dataclasses.dataclass
 class Usage:
-    inputTokens: int  # noqa: N815 - the payload's own names
-    outputTokens: int  # noqa: N815
+    inputTokens: int
+    outputTokens: int
 
 
 def _call(**kwargs: Any) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def test_pydantic_validation_logs_the_fields_it_reads() -> None:
     pydantic = pytest.importorskip("pydantic")
 
     class Usage(pydantic.BaseModel):  # type: ignore[misc,name-defined]
-        inputTokens: int  # noqa: N815
+        inputTokens: int
 
     wrapped, log = track(delivery({"usage": {"inputTokens": 1, "other": 2}}))
     Usage.model_validate(wrapped["data"]["usage"])
@@ -269,25 +269,20 @@ SCHEMA: dict[str, Any] = {
 
 
 @pytest.mark.parametrize(
-    ("path", "pointer", "declared", "required", "nullable", "beta", "types"),
+    ("path", "expected"),
     [
-        (["parties", "*", "name"], "/parties/*/name", True, False, False, False, ("string",)),
-        (["parties", "*"], "/parties/*", True, True, False, False, ("object",)),
-        (["note"], "/note", True, True, True, False, ("null", "string")),
-        (["closed", "a"], "/closed/a", True, False, False, True, ("integer",)),
-        (["closed", "zz"], "/closed/*", False, False, False, True, ()),
-        (["both", "x"], "/both/x", True, True, False, False, ("boolean",)),
+        (["parties", "*", "name"], ("/parties/*/name", True, False, False, False, ("string",))),
+        (["parties", "*"], ("/parties/*", True, True, False, False, ("object",))),
+        (["note"], ("/note", True, True, True, False, ("null", "string"))),
+        (["closed", "a"], ("/closed/a", True, False, False, True, ("integer",))),
+        (["closed", "zz"], ("/closed/*", False, False, False, True, ())),
+        (["both", "x"], ("/both/x", True, True, False, False, ("boolean",))),
     ],
 )
 def test_lookup_follows_refs_combinators_and_closed_objects(
-    path: list[str],
-    pointer: str,
-    declared: bool,
-    required: bool,
-    nullable: bool,
-    beta: bool,
-    types: tuple[str, ...],
+    path: list[str], expected: tuple[Any, ...]
 ) -> None:
+    """(pointer, declared, required, nullable, beta, types) of each path."""
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
@@ -295,11 +290,5 @@ def test_lookup_follows_refs_combinators_and_closed_objects(
         "urn:t", DRAFT202012.create_resource(SCHEMA)
     )
     info = lookup(SCHEMA, registry.resolver(base_uri="urn:t"), path)
-    assert (info.pointer, info.declared, info.required, info.nullable, info.beta, info.types) == (
-        pointer,
-        declared,
-        required,
-        nullable,
-        beta,
-        types,
-    )
+    got = (info.pointer, info.declared, info.required, info.nullable, info.beta, info.types)
+    assert got == expected
