@@ -98,11 +98,12 @@ def check_manifest(
         resolver = side.registry.resolver(base_uri=event.base)
         for pointer, recorded in sorted(usage.fields.items()):
             now = lookup(event.schema, resolver, split_pointer(pointer))
-            if not now.declared:
+            if not now.declared or now.pointer != pointer:
+                # Not there, or only as "any other property": the name is gone.
                 result.issues.append(
                     Issue(
                         "error",
-                        "the handler reads this field; the catalog has no such field",
+                        "the handler reads this field; the catalog no longer has it",
                         name,
                         pointer,
                     )

@@ -223,10 +223,11 @@ def parse_manifest(data: Any, *, source: str) -> Manifest:
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
     if errors:
         first = errors[0]
+        path = list(first.absolute_path)
+        if "propertyNames" in first.schema_path and isinstance(first.instance, str):
+            path.append(first.instance)  # a bad key: point at it, not at its object
         raise InputError(
-            f"not a usage manifest: {first.message}",
-            file=source,
-            pointer=json_pointer(first.absolute_path),
+            f"not a usage manifest: {first.message}", file=source, pointer=json_pointer(path)
         )
     try:
         recorded = dt.date.fromisoformat(data["recorded_on"])
