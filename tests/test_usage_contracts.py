@@ -162,6 +162,8 @@ def test_plugin_records_the_same_fields_with_and_without_xdist(
         'conformance_handler = "webhooks.py:handle"\n'
         f"conformance_events = [{events}]\n"
         'conformance_max_examples = "5"\n'
+        # Schema only, to keep three sessions quick: the CLI test runs contract mode.
+        'conformance_contract = "false"\n'
         'conformance_usage = "contracts/usage.json"\n',
     )
     git(pytester.path, "init", "-q", "-b", "main")
