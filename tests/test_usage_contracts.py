@@ -223,7 +223,10 @@ APPEND = delivery(
     "vault.object.append.completed",
     {"vaultId": "v", "objectId": "o", "appendObjectIds": ["a"], "sizeBytes": 1, "pageCount": 1},
 )
-RUN = delivery("agent.run.completed", {"runId": "r", "durationMs": 1, "usage": {"inputTokens": 1, "outputTokens": 1}})
+RUN = delivery(
+    "agent.run.completed",
+    {"runId": "r", "durationMs": 1, "usage": {"inputTokens": 1, "outputTokens": 1}},
+)
 ABORTED = delivery("agent.chat.session.aborted", {"chatId": "c", "title": None})
 
 
@@ -294,7 +297,9 @@ def owners(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(SCHEMAS, root / "schemas")
     (root / "consumers").mkdir()
     manifest = make_manifest(read_vault, [APPEND, RUN, ABORTED])
-    (root / "consumers" / f"{CONSUMER}.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    (root / "consumers" / f"{CONSUMER}.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True)
+    )
     git(root, "init", "-q", "-b", "main")
     git(root, "add", ".")
     git(root, "commit", "-qm", "1.0.0")
@@ -359,7 +364,9 @@ def test_owners_gate_names_the_consumers_a_change_touches(owners: Path) -> None:
     # A field nobody reads: a warning, exit 0; the plain gate still fails on it.
     assert unread.returncode == 0, unread.stdout + unread.stderr
     assert f"WARNING  property-removed  {A}  /pageCount" in unread.stdout
-    assert "none of 1 declared consumer(s) read this; not gating (--consumers-only)" in unread.stdout
+    assert (
+        "none of 1 declared consumer(s) read this; not gating (--consumers-only)" in unread.stdout
+    )
     assert unread_plain.returncode == 1
     assert "none of 1 declared consumer(s) read this\n" in unread_plain.stdout
     doc = json.loads(as_json.stdout)
@@ -374,7 +381,15 @@ def test_release_report_lists_the_affected_consumers(owners: Path) -> None:
         [
             ["report", "--from", "v1.0.0", "--to", "v2.0.0", "--consumers", "consumers"],
             ["report", "--history", "--consumers", "git:v1.0.0:consumers", "--format=json"],
-            ["report", "--from", "v2.0.0", "--to", "v3.0.0", "--consumers", str(owners.parent / "stale")],
+            [
+                "report",
+                "--from",
+                "v2.0.0",
+                "--to",
+                "v3.0.0",
+                "--consumers",
+                str(owners.parent / "stale"),
+            ],
         ],
         cwd=owners,
     )
@@ -397,19 +412,45 @@ def test_stale_manifests_are_reported_and_excuse_nothing(owners: Path) -> None:
     stale = owners.parent / "stale"
     runs = run_many(
         [
-            ["compat", "git:v1.0.0", str(new), "--consumers", str(stale / "old.json"), "--consumers-only"],
-            ["compat", "git:v1.0.0", str(new), "--consumers", str(stale / "old.json"), "--consumers-only", "--max-age=365"],
-            ["compat", "git:v1.0.0", str(new), "--consumers", str(stale / "other-catalog.json"), "--consumers-only"],
+            [
+                "compat",
+                "git:v1.0.0",
+                str(new),
+                "--consumers",
+                str(stale / "old.json"),
+                "--consumers-only",
+            ],
+            [
+                "compat",
+                "git:v1.0.0",
+                str(new),
+                "--consumers",
+                str(stale / "old.json"),
+                "--consumers-only",
+                "--max-age=365",
+            ],
+            [
+                "compat",
+                "git:v1.0.0",
+                str(new),
+                "--consumers",
+                str(stale / "other-catalog.json"),
+                "--consumers-only",
+            ],
         ],
         cwd=owners,
     )
     old, old_allowed, unknown = runs
     assert old.returncode == 1
-    assert "STALE" in old.stdout and "100 days ago (the limit is 30)" in old.stdout
+    assert "STALE" in old.stdout
+    assert "100 days ago (the limit is 30)" in old.stdout
     assert "--consumers-only excuses nothing while a usage manifest is stale" in old.stdout
     assert old_allowed.returncode == 0, old_allowed.stdout
     assert unknown.returncode == 1
-    assert "recorded against catalog version 000000000000, which this check does not know" in unknown.stdout
+    assert (
+        "recorded against catalog version 000000000000, which this check does not know"
+        in unknown.stdout
+    )
 
 
 def test_bad_consumer_inputs_exit_2_with_one_line(owners: Path) -> None:
@@ -465,7 +506,9 @@ def test_usage_check_exit_codes_and_warnings(owners: Path, tmp_path: Path) -> No
     ok, gone, removed, retyped, now_optional, beta, old, invalid, broken, missing = runs
     assert ok.returncode == 0, ok.stdout + ok.stderr
     lines = ok.stdout.splitlines()
-    assert "warning: agent.run.completed: beta event: its payload may change without notice" in lines
+    assert (
+        "warning: agent.run.completed: beta event: its payload may change without notice" in lines
+    )
     assert "warning: agent.run.completed /usage: optional: deliveries may leave it out" in lines
     assert f"warning: {A} /appendObjectIds/*: optional: deliveries may leave it out" in lines
     assert "warning: agent.chat.session.aborted /title: nullable: it may be null" in lines
@@ -473,9 +516,15 @@ def test_usage_check_exit_codes_and_warnings(owners: Path, tmp_path: Path) -> No
     assert not any(line.startswith("error") for line in lines)
 
     assert gone.returncode == 1
-    assert "error: agent.run.completed: the handler reads this event; the catalog no longer has it" in gone.stdout
+    assert (
+        "error: agent.run.completed: the handler reads this event; the catalog no longer has it"
+        in gone.stdout
+    )
     assert removed.returncode == 1
-    assert f"error: {A} /vaultId: the handler reads this field; the catalog no longer has it" in removed.stdout
+    assert (
+        f"error: {A} /vaultId: the handler reads this field; the catalog no longer has it"
+        in removed.stdout
+    )
     assert retyped.returncode == 1
     assert f"error: {A} /vaultId: type changed from string to integer" in retyped.stdout
     assert now_optional.returncode == 1

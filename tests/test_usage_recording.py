@@ -138,9 +138,7 @@ def test_pydantic_validation_logs_the_fields_it_reads() -> None:
     assert ("data", "usage", "inputTokens") in log.reads
 
 
-@pytest.mark.parametrize(
-    "encode", [orjson.dumps, msgspec.json.encode], ids=["orjson", "msgspec"]
-)
+@pytest.mark.parametrize("encode", [orjson.dumps, msgspec.json.encode], ids=["orjson", "msgspec"])
 def test_known_blind_spot_c_encoders_that_read_storage_directly(
     encode: Callable[[Any], bytes],
 ) -> None:
@@ -204,9 +202,7 @@ def test_check_handler_hands_over_tracked_deliveries_through_observe() -> None:
         seen.append(isinstance(d, dict) and isinstance(d["data"], dict))
         _ = d["data"]["vaultId"]
 
-    check_handler(
-        handler, [delivery({"vaultId": "v"}, "vault.upload.completed")], observe=recorder
-    )
+    check_handler(handler, [delivery({"vaultId": "v"}, "vault.upload.completed")], observe=recorder)
     assert seen == [True]
     assert recorder.events()["vault.upload.completed"]["reads"] == {
         ("data",),
@@ -286,9 +282,7 @@ def test_lookup_follows_refs_combinators_and_closed_objects(
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
-    registry: Registry[Any] = Registry().with_resource(
-        "urn:t", DRAFT202012.create_resource(SCHEMA)
-    )
+    registry: Registry[Any] = Registry().with_resource("urn:t", DRAFT202012.create_resource(SCHEMA))
     info = lookup(SCHEMA, registry.resolver(base_uri="urn:t"), path)
     got = (info.pointer, info.declared, info.required, info.nullable, info.beta, info.types)
     assert got == expected
