@@ -7,6 +7,7 @@ import dataclasses
 import json
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -286,3 +287,82 @@ def test_lookup_follows_refs_combinators_and_closed_objects(
     info = lookup(SCHEMA, registry.resolver(base_uri="urn:t"), path)
     got = (info.pointer, info.declared, info.required, info.nullable, info.beta, info.types)
     assert got == expected
+
+
+# -- the owners' side: which reads a change touches --------------------------------------
+
+SEGMENTS = st.lists(st.sampled_from(["a", "b", "*"]), max_size=4)
+
+
+def _pointer(segments: list[str]) -> str:
+    return "".join("/" + s for s in segments)
+
+
+@given(SEGMENTS, SEGMENTS, st.booleans())
+def test_a_change_touches_reads_at_or_below_it_and_whole_reads_above_it(
+    change: list[str], read: list[str], whole: bool
+) -> None:
+    from conformance._usage import touches
+
+    below = read[: len(change)] == change  # the read is the changed value or inside it
+    above = change[: len(read)] == read  # the change is inside what was read
+    assert touches(_pointer(change), _pointer(read), whole) == (below or (whole and above))
+
+
+FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "compat").iterdir())
+
+
+def _side(folder: Path, name: str) -> Any:
+    """A fixture's side: a schema file's JSON, or a catalog folder's path."""
+    file = folder / f"{name}.json"
+    return json.loads(file.read_text()) if file.is_file() else str(folder / name)
+
+
+@pytest.mark.parametrize("folder", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_consumers_only_never_makes_the_gate_stricter(folder: Path) -> None:
+    """Annotating only ever excuses: whatever the consumers read, the findings that
+    block with --consumers-only are a subset of those that block without it, and the
+    findings nobody reads are exactly the excused ones."""
+    from conformance._compat import check_compatibility
+    from conformance._usage import annotate, parse_manifest
+
+    report = check_compatibility(_side(folder, "old"), _side(folder, "new"), witnesses=False)
+    pointers = sorted({f.pointer for f in report.findings})
+    for reads in ([], pointers[:1], pointers):
+        event = report.findings[0].event if report.findings else "x.y"
+        manifest = parse_manifest(
+            {
+                "format": "casedev-conformance/usage/1",
+                "consumer": "c",
+                "tool_version": "0",
+                "catalog_version": "0" * 12,
+                "recorded_on": "2026-01-01",
+                "events": {
+                    event: {
+                        "stability": "stable",
+                        "fields": {
+                            p: {
+                                "required": True,
+                                "nullable": False,
+                                "stability": "stable",
+                                "type": [],
+                                "whole": False,
+                                "declared": True,
+                            }
+                            for p in reads
+                        },
+                    }
+                }
+                if "." in event
+                else {},
+            },
+            source="m",
+        )
+        annotated = annotate(report, [manifest], consumers_only=True)
+        before = {(f.rule, f.pointer) for f in report.findings if f.blocking}
+        after = {(f.rule, f.pointer) for f in annotated.findings if f.blocking}
+        assert after <= before
+        for f in annotated.findings:
+            assert (f.excused is not None) == (f.breaking and not f.consumers)
+            if f.pointer in reads:
+                assert f.consumers
