@@ -126,6 +126,17 @@ def check_manifest(
                 result.issues.append(
                     Issue("warning", "beta field of a stable event: it may change", name, pointer)
                 )
+            if now.extra:
+                result.issues.append(
+                    Issue(
+                        "warning",
+                        "a property the catalog does not name (a .get of a key it does not "
+                        "define): never guaranteed",
+                        name,
+                        pointer,
+                    )
+                )
+                continue
             if not now.required and pointer:
                 result.issues.append(
                     Issue("warning", "optional: deliveries may leave it out", name, pointer)

@@ -36,6 +36,8 @@ class FieldInfo:
     nullable: bool
     beta: bool
     types: tuple[str, ...]
+    #: the last step is a property the schema does not name (its additional properties)
+    extra: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ def lookup(
     segments: list[str] = []
     required = declared = True
     beta = _beta(nodes)
+    extra = False
     for index, key in enumerate(path):
         if not nodes:
             declared = False
@@ -256,6 +259,7 @@ def lookup(
                 declared = False
             segments.append(ITEM)
             required = required and always
+            extra = False
         else:
             children = []
             step_required = False
@@ -272,6 +276,7 @@ def lookup(
                 segments.append(ITEM if key != ITEM else key)
             else:
                 segments.append(key if key in names else ITEM)
+            extra = segments[-1] == ITEM
             required = required and step_required
         nodes = children
         beta = beta or _beta(nodes)
@@ -283,6 +288,7 @@ def lookup(
         nullable=types is None or "null" in types,
         beta=beta,
         types=_shown(types),
+        extra=extra,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from .._errors import InputError
@@ -32,12 +33,19 @@ def load_consumers(specs: Iterable[str | Path], *, cwd: Path | None = None) -> l
             files = sorted(p for p in path.rglob("*.json") if p.is_file())
             if not files:
                 raise InputError("no usage manifests (*.json) in this folder", file=text)
-            out.extend(load_manifest(f) for f in files)
+            # Named as given (plus the file's place in the folder), for messages.
+            out.extend(
+                _named(load_manifest(f), str(Path(text) / f.relative_to(path))) for f in files
+            )
         elif path.is_file():
-            out.append(load_manifest(path))
+            out.append(_named(load_manifest(path), text))
         else:
             raise InputError("no such usage manifest file or folder", file=text)
     return out
+
+
+def _named(manifest: Manifest, source: str) -> Manifest:
+    return replace(manifest, source=source)
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
