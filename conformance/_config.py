@@ -66,6 +66,12 @@ class ConformanceConfig:
     seed: int | None = _setting(
         None, "string", "a fixed random seed, so every run draws the same deliveries"
     )
+    usage: str | None = _setting(
+        None, "string", "write a usage manifest (events and fields the handler reads) to FILE"
+    )
+    consumer: str | None = _setting(
+        None, "string", "consumer name in the usage manifest (default: the project's name)"
+    )
 
     @property
     def collects(self) -> bool:
@@ -120,6 +126,27 @@ def pyproject_table(path: Path) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise UsageError("[tool.conformance] must be a table", file=path)
     return {key.replace("-", "_"): value for key, value in table.items()}
+
+
+def project_name(path: Path) -> str | None:
+    """``[project] name`` of the pyproject.toml at ``path`` (None when absent)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read [project]: {exc}", file=path) from None
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def consumer_name(config: ConformanceConfig, root: Path) -> str:
+    """The consumer a usage manifest names: the ``consumer`` setting, else the project's
+    name in ``root``/pyproject.toml, else the folder's name."""
+    if config.consumer:
+        return config.consumer
+    return project_name(root / "pyproject.toml") or root.resolve().name or "consumer"
 
 
 def environment_layer(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -233,4 +260,6 @@ _PARSERS: dict[str, Any] = {
     "catalog": _text,
     "baseline": _text,
     "seed": _seed,
+    "usage": _text,
+    "consumer": _text,
 }

@@ -41,6 +41,8 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "catalog": st.from_regex(r"[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
     "baseline": st.from_regex(r"git:[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
     "seed": st.integers(0, 2**32),
+    "usage": st.from_regex(r"[a-z]{1,8}\.json", fullmatch=True),
+    "consumer": st.from_regex(r"[a-z][a-z-]{0,12}", fullmatch=True),
 }
 
 

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "replay": "._fuzz_cmd:replay",
     "report": "._report_cmd:report",
     "send": "._send_cmd:send",
+    "usage": "._usage_cmd:usage",
     "validate": "._validate_cmd:validate",
 }
 

@@ -66,6 +66,28 @@ from ._options import QUIET, common_options, echo, verbosity
     help="Write the report here instead of stdout.",
 )
 @common_options
+@click.option(
+    "--consumers",
+    "consumer_specs",
+    multiple=True,
+    metavar="PATH",
+    help="Usage manifests of consumers: a file, a folder of them, or git:REF:PATH "
+    "(repeatable). Every finding lists the consumers that read what it changes.",
+)
+@click.option(
+    "--consumers-only",
+    is_flag=True,
+    help="Gate only on what the --consumers read: a breaking change no consumer reads is "
+    "a warning (unless a manifest is stale).",
+)
+@click.option(
+    "--max-age",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="A usage manifest recorded more than DAYS days ago is stale.",
+)
 @command_entry
 def compat(  # noqa: PLR0917 - click passes every option
     sides: tuple[str, ...],
@@ -79,6 +101,9 @@ def compat(  # noqa: PLR0917 - click passes every option
     git_path: str,
     no_witness: bool,
     output: Path | None,
+    consumer_specs: tuple[str, ...],
+    consumers_only: bool,
+    max_age: int,
 ) -> int:
     """Fail when NEW can send a payload that consumers of OLD did not expect.
 
@@ -89,6 +114,7 @@ def compat(  # noqa: PLR0917 - click passes every option
     from .._compat import (
         check_against_tags,
         check_compatibility,
+        load_side,
         load_waivers,
         render,
         render_rules,
@@ -98,10 +124,22 @@ def compat(  # noqa: PLR0917 - click passes every option
     if list_rules:
         click.echo(render_rules(), nl=False)
         return 0
+    if consumers_only and not consumer_specs:
+        raise UsageError("--consumers-only needs --consumers PATH (the usage manifests)")
+    manifests = None
+    if consumer_specs:
+        from .._usage import load_consumers
+
+        manifests = load_consumers(consumer_specs)  # bad manifests: exit 2 before comparing
     acknowledged = load_waivers(waivers) if waivers is not None else []
+    versions: list[str | None] = []
     if against_tags is not None:
         if len(sides) != 1:
             raise UsageError("compat --against-tags PATTERN takes exactly one argument: NEW")
+        if manifests is not None:
+            from .._usage import side_version
+
+            versions.append(side_version(load_side(sides[0])))
         report = check_against_tags(
             against_tags,
             sides[0],
@@ -114,14 +152,30 @@ def compat(  # noqa: PLR0917 - click passes every option
     else:
         if len(sides) != 2:
             raise UsageError("compat needs two arguments, OLD and NEW (or --list-rules)")
+        before = load_side(sides[0], stability=stability)
+        after = load_side(sides[1], stability=stability)
+        if manifests is not None:
+            from .._usage import side_version
+
+            versions += [side_version(before), side_version(after)]
         report = check_compatibility(
-            sides[0],
-            sides[1],
+            before,
+            after,
             policy=policy,  # type: ignore[arg-type]
             stability=stability,
             strict_beta=strict_beta,
             waivers=acknowledged,
             witnesses=not no_witness,
+        )
+    if manifests is not None:
+        from .._usage import consumers_step
+
+        report = consumers_step(
+            report,
+            manifests,
+            versions=versions,
+            consumers_only=consumers_only,
+            max_age_days=max_age,
         )
     color = (
         fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -7,10 +7,12 @@ target that cannot be imported or called, a pattern that matches no event).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -63,6 +65,30 @@ def _write_report(path: Path, report: FuzzReport) -> None:
     )
 
 
+def _write_usage(recorder: Any, path: Path, *, consumer: str | None, target: str) -> None:
+    from .._catalog import load_catalog
+    from .._config import consumer_name, environment_layer, pyproject_table, resolve
+    from .._usage import build_manifest, write_manifest
+
+    root = Path.cwd()
+    settings = resolve(
+        [
+            ("pyproject.toml [tool.conformance] {name}", pyproject_table(root / "pyproject.toml")),
+            ("environment variable CONFORMANCE_{NAME}", environment_layer(os.environ)),
+            ("--{name}", {"consumer": consumer}),
+        ]
+    )
+    manifest = build_manifest(
+        recorder, load_catalog(), consumer=consumer_name(settings, root), handler=target
+    )
+    write_manifest(manifest, path)
+    fields = sum(len(e.fields) for e in manifest.events.values())
+    click.echo(
+        f"usage manifest for {manifest.consumer}: {len(manifest.events)} event(s), "
+        f"{fields} field(s) read -> {path}"
+    )
+
+
 def run_handler_fuzz(
     target: str,
     events: Sequence[str],
@@ -74,8 +100,14 @@ def run_handler_fuzz(
     failures_dir: Path,
     report_path: Path | None,
     catalog_dir: Path | None = None,
+    usage_path: Path | None = None,
+    consumer: str | None = None,
 ) -> int:
-    """Fuzz the handler named by ``target``; print the report; return the exit code."""
+    """Fuzz the handler named by ``target``; print the report; return the exit code.
+
+    With ``usage_path``, every delivery handed over records what the handler reads, and
+    a usage manifest naming ``consumer`` is written there.
+    """
     from .._catalog import load_catalog
     from .._fuzzing import fuzz as run_fuzz
     from .._fuzzing import fuzz_cases, load_target, report_verdict
@@ -84,6 +116,11 @@ def run_handler_fuzz(
     catalog = load_catalog(catalog_dir)
     # bad patterns: exit 2
     cases = fuzz_cases(list(events) or ["*"], contract=contract, catalog=catalog)
+    recorder = None
+    if usage_path is not None:
+        from .._usage import Recorder
+
+        recorder = Recorder()
     with _progress(sys.stderr.isatty() and verbosity() != QUIET) as progress:
         report = run_fuzz(
             handler,
@@ -96,6 +133,7 @@ def run_handler_fuzz(
             progress=progress,
             cases=cases,
             catalog=catalog,
+            observe=recorder,
         )
     report.handler = target
     if verbosity() == QUIET:
@@ -109,6 +147,8 @@ def run_handler_fuzz(
         )
     if report_path is not None:
         _write_report(report_path, report)
+    if recorder is not None and usage_path is not None:
+        _write_usage(recorder, usage_path, consumer=consumer, target=target)
     return EXIT_OK if report.ok else EXIT_FOUND
 
 
@@ -161,6 +201,20 @@ def run_handler_fuzz(
     help="Also write the report as JSON to FILE.",
 )
 @catalog_option
+@click.option(
+    "--usage",
+    "usage_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record which events and fields the handler reads; write the usage manifest to FILE.",
+)
+@click.option(
+    "--consumer",
+    default=None,
+    metavar="NAME",
+    help="Consumer name in the usage manifest (default: [tool.conformance] consumer, "
+    "CONFORMANCE_CONSUMER, else the project's name in pyproject.toml).",
+)
 def fuzz(
     *,
     target: str | None,
@@ -172,6 +226,8 @@ def fuzz(
     failures_dir: Path,
     report_path: Path | None,
     catalog_dir: Path | None,
+    usage_path: Path | None,
+    consumer: str | None,
 ) -> None:
     """Fuzz a webhook handler with every delivery the contract allows.
 
@@ -191,6 +247,8 @@ def fuzz(
         failures_dir=failures_dir,
         report_path=report_path,
         catalog_dir=catalog_dir,
+        usage_path=usage_path,
+        consumer=consumer,
     )
     sys.exit(code)
 

@@ -49,6 +49,22 @@ from ._options import common_options
     "--fail-on-breaking", is_flag=True, help="Exit 1 when a release broke a stable event."
 )
 @common_options
+@click.option(
+    "--consumers",
+    "consumer_specs",
+    multiple=True,
+    metavar="PATH",
+    help="Usage manifests (file, folder or git:REF:PATH; repeatable): list the consumers "
+    "each changed event affects.",
+)
+@click.option(
+    "--max-age",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="A usage manifest recorded more than DAYS days ago is reported as stale.",
+)
 @command_entry
 def report(  # noqa: PLR0917 - click passes every option
     from_ref: str | None,
@@ -59,6 +75,8 @@ def report(  # noqa: PLR0917 - click passes every option
     history: bool,
     pattern: str,
     fail_on_breaking: bool,
+    consumer_specs: tuple[str, ...],
+    max_age: int,
 ) -> int:
     """Report what changed in the catalog between two git refs, per event, with the
     semver bump each release needed. Exit 0 (not a gate) unless an input cannot be
@@ -66,6 +84,11 @@ def report(  # noqa: PLR0917 - click passes every option
     """
     from .._compat import RENDERERS, ReleaseReport, history_report, release_report
 
+    manifests = None
+    if consumer_specs:
+        from .._usage import load_consumers
+
+        manifests = load_consumers(consumer_specs)
     reports: ReleaseReport | list[ReleaseReport]
     if history:
         if from_ref or to_ref:
@@ -77,6 +100,11 @@ def report(  # noqa: PLR0917 - click passes every option
             raise UsageError("report needs --from REF and --to REF (or --history)")
         reports = release_report(from_ref, to_ref, path=git_path)
         chosen = [reports]
+    if manifests is not None:
+        from .._usage import annotate_releases
+
+        chosen = annotate_releases(chosen, manifests, path=git_path, max_age_days=max_age)
+        reports = chosen if history else chosen[0]
     text = RENDERERS[fmt](reports)
     if output is not None:
         write_file(output, text, what="report")

@@ -48,6 +48,10 @@ class Finding:
     #: set by the transitive gate: the release this finding is against
     against: str | None = None
     strict_beta: bool = field(default=False, repr=False)
+    #: set by the consumers step (usage manifests): ``(consumer, field read)`` pairs
+    consumers: tuple[tuple[str, str], ...] = ()
+    #: set by ``--consumers-only``: why this breaking finding does not gate
+    excused: str | None = None
 
     @property
     def breaking(self) -> bool:
@@ -56,9 +60,10 @@ class Finding:
 
     @property
     def blocking(self) -> bool:
-        """Breaking, about a stable event (or ``--strict-beta``), and not waived."""
+        """Breaking, about a stable event (or ``--strict-beta``), not waived, and not
+        excused by ``--consumers-only`` (no declared consumer reads it)."""
         gated = self.stability == "stable" or self.strict_beta
-        return self.breaking and gated and self.waiver is None
+        return self.breaking and gated and self.waiver is None and self.excused is None
 
     @property
     def status(self) -> str:
@@ -87,6 +92,8 @@ class Finding:
             "witness": self.witness.to_dict() if self.witness else None,
             "waiver": self.waiver.to_dict() if self.waiver else None,
             "against": self.against,
+            "consumers": [{"consumer": c, "field": f} for c, f in self.consumers],
+            "excused": self.excused,
         }
 
 
@@ -102,6 +109,10 @@ class CompatReport:
     strict_beta: bool = False
     stale_waivers: tuple[Waiver, ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
+    #: the consumers whose usage manifests were given (None: none were)
+    consumers: tuple[str, ...] | None = None
+    #: what the consumers step reports about the manifests (staleness)
+    consumer_notes: tuple[str, ...] = ()
 
     @property
     def blocking(self) -> list[Finding]:
@@ -127,7 +138,7 @@ class CompatReport:
         counts = {"breaking": 0, "warning": 0, "info": 0, "waived": 0}
         for finding in self.findings:
             counts[finding.status] += 1
-        return {
+        data: dict[str, Any] = {
             "format_version": 1,
             "old": self.old,
             "new": self.new,
@@ -143,6 +154,9 @@ class CompatReport:
                 "expired": [w.to_dict() for w in self.expired_waivers],
             },
         }
+        if self.consumers is not None:
+            data["consumers"] = {"names": list(self.consumers), "notes": list(self.consumer_notes)}
+        return data
 
 
 SideLike = Side | Catalog | str | Path | Mapping[str, Any]

@@ -26,6 +26,25 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def readers_text(consumers: tuple[tuple[str, str], ...]) -> str:
+    """``a reads /x, /y; b reads /z`` (the pointer ``''`` is the whole payload)."""
+    by: dict[str, list[str]] = {}
+    for consumer, read in consumers:
+        by.setdefault(consumer, []).append(read or "(the whole payload)")
+    return "; ".join(f"{c} reads {', '.join(reads)}" for c, reads in by.items())
+
+
+def _consumers_line(report: CompatReport, f: Finding) -> str | None:
+    """What the text formats say about a finding's consumers (None: no manifests given)."""
+    if report.consumers is None:
+        return None
+    if f.consumers:
+        return "consumers: " + readers_text(f.consumers)
+    return f"consumers: none of {len(report.consumers)} declared consumer(s) read this" + (
+        "; not gating (--consumers-only)" if f.excused else ""
+    )
+
+
 def render(report: CompatReport, fmt: str, *, color: bool = False) -> str:
     """``report`` in format ``fmt`` (one of :data:`FORMATS`)."""
     renderers: Mapping[str, Callable[[CompatReport], str]] = {
@@ -81,6 +100,9 @@ def render_text(report: CompatReport, *, color: bool = False) -> str:
                 f"         witness (valid under {f.witness.valid_under}, rejected by "
                 f"{f.witness.rejected_by}): {escape(_short(f.witness.payload, 400))}"
             )
+        consumers = _consumers_line(report, f)
+        if consumers is not None:
+            console.print(f"         {escape(consumers)}")
         if f.waiver is not None:
             console.print(
                 f"         waived by {escape(f.waiver.approver)} until "
@@ -96,6 +118,8 @@ def render_text(report: CompatReport, *, color: bool = False) -> str:
             f"[yellow]STALE   [/] waiver {escape(w.origin)} ({escape(w.rule)} {escape(w.event)} "
             f"{escape(w.pointer or '')}) matches no finding; remove it"
         )
+    for note in report.consumer_notes:
+        console.print(f"[yellow]STALE   [/] {escape(note)}")
     head, _, rest = verdict_line(report).partition(":")
     console.print(f"[{'bold green' if report.ok else 'bold red'}]{head}[/]:{escape(rest)}")
     return buffer.getvalue()
@@ -149,6 +173,13 @@ def render_markdown(report: CompatReport) -> str:
                     "",
                 ]
             lines += ["</details>", ""]
+    if report.consumers is not None:
+        lines += [f"**Consumers** ({len(report.consumers)} declared):", ""]
+        for f in report.findings:
+            line = _consumers_line(report, f)
+            lines.append(f"- `{f.rule}` `{f.event}{f.pointer}`: {line}")
+        lines += [f"- ⚠️ {note}" for note in report.consumer_notes]
+        lines.append("")
     for w in report.expired_waivers:
         lines.append(f"- ❌ expired waiver `{w.origin}` ({w.rule} {w.event}, {w.expires})")
     for w in report.stale_waivers:
@@ -182,6 +213,7 @@ def render_junit(report: CompatReport) -> str:
             failure.text = "\n".join(
                 f"{f.rule} {f.pointer or '/'}: {f.message}"
                 + (f" (witness: {_json(f.witness.payload)})" if f.witness else "")
+                + (f" ({readers_text(f.consumers)})" if f.consumers else "")
                 for f in blocking
             )
         others = [f for f in found if not f.blocking]
@@ -216,6 +248,9 @@ def render_github(report: CompatReport) -> str:
         message = f.message + (f" (waived: {f.waiver.reason})" if f.waiver else "")
         if f.witness is not None:
             message += f"\nwitness: {_json(f.witness.payload)}"
+        consumers = _consumers_line(report, f)
+        if consumers is not None:
+            message += "\n" + consumers
         lines.append(
             f"::{levels[f.status]} file={_gh_escape(f.file, prop=True)},"
             f"title={_gh_escape(title, prop=True)}::{_gh_escape(message)}"
@@ -230,6 +265,8 @@ def render_github(report: CompatReport) -> str:
             f"::warning title={_gh_escape('stale waiver ' + w.origin, prop=True)}::"
             f"{_gh_escape(f'{w.rule} {w.event} matches no finding')}"
         )
+    for note in report.consumer_notes:
+        lines.append(f"::warning title=stale usage manifest::{_gh_escape(note)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -264,6 +301,7 @@ def render_sarif(report: CompatReport) -> str:
                 "old": f.old,
                 "new": f.new,
                 "witness": f.witness.to_dict() if f.witness else None,
+                "consumers": [{"consumer": c, "field": r} for c, r in f.consumers],
             },
         }
         if f.waiver is not None:

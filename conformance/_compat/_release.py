@@ -74,15 +74,32 @@ class EventReport:
     stability: str
     verdict: Verdict
     changes: tuple[Change, ...]
+    #: ``(consumer, field read)`` pairs the changes touch (None: no manifests given)
+    consumers: tuple[tuple[str, str], ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
-        return {
+        data: dict[str, Any] = {
             "event": self.event,
             "stability": self.stability,
             "verdict": self.verdict,
             "changes": [c.to_dict() for c in self.changes],
         }
+        if self.consumers is not None:
+            data["consumers"] = [{"consumer": c, "field": f} for c, f in self.consumers]
+        return data
+
+    @property
+    def affected(self) -> str:
+        """The consumers the changes touch, for people (empty without manifests)."""
+        if self.consumers is None:
+            return ""
+        if not self.consumers:
+            return "no declared consumer reads what changed"
+        by: dict[str, list[str]] = {}
+        for consumer, read in self.consumers:
+            by.setdefault(consumer, []).append(read or "(the whole payload)")
+        return "; ".join(f"{c} reads {', '.join(reads)}" for c, reads in by.items())
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,8 @@ class ReleaseReport:
     semver: Bump
     events: tuple[EventReport, ...]
     warnings: tuple[str, ...] = field(default=())
+    #: the consumers whose usage manifests were given (None: none were)
+    consumers: tuple[str, ...] | None = None
 
     @property
     def breaking(self) -> bool:
@@ -102,13 +121,16 @@ class ReleaseReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape."""
-        return {
+        data: dict[str, Any] = {
             "from": self.from_ref,
             "to": self.to_ref,
             "semver": self.semver,
             "warnings": list(self.warnings),
             "events": [e.to_dict() for e in self.events],
         }
+        if self.consumers is not None:
+            data["consumers"] = list(self.consumers)
+        return data
 
 
 def release_report(
@@ -321,13 +343,28 @@ def render_markdown(reports: ReleaseReport | list[ReleaseReport]) -> str:
         if not report.events:
             lines += ["No event changed.", ""]
             continue
-        lines += ["| Event | Stability | Verdict | Changes |", "|---|---|---|---|"]
-        for e in report.events:
-            lines.append(f"| `{e.event}` | {e.stability} | **{e.verdict}** | {len(e.changes)} |")
+        if report.consumers is None:
+            lines += ["| Event | Stability | Verdict | Changes |", "|---|---|---|---|"]
+            for e in report.events:
+                lines.append(
+                    f"| `{e.event}` | {e.stability} | **{e.verdict}** | {len(e.changes)} |"
+                )
+        else:
+            lines += [
+                "| Event | Stability | Verdict | Changes | Affected consumers |",
+                "|---|---|---|---|---|",
+            ]
+            for e in report.events:
+                who = ", ".join(sorted({c for c, _ in e.consumers or ()})) or "none"
+                lines.append(
+                    f"| `{e.event}` | {e.stability} | **{e.verdict}** | {len(e.changes)} | {who} |"
+                )
         lines.append("")
         for e in report.events:
             lines.append(f"### `{e.event}` — {e.verdict}")
             lines.append("")
+            if e.affected:
+                lines += [f"Consumers: {e.affected}".replace("|", "\\|"), ""]
             for c in e.changes:
                 where = f" `{c.pointer}`" if c.pointer else ""
                 lines.append(
@@ -410,7 +447,9 @@ def render_html(reports: ReleaseReport | list[ReleaseReport]) -> str:
             parts.append(
                 f'<tr class="event" data-event="{esc(e.event)}" data-verdict="{e.verdict}">'
                 f"<td><code>{esc(e.event)}</code></td><td>{esc(e.stability)}</td>"
-                f'<td><span class="v {e.verdict}">{e.verdict}</span></td><td><details>'
+                f'<td><span class="v {e.verdict}">{e.verdict}</span>'
+                + (f'<p class="consumers">{esc(e.affected)}</p>' if e.affected else "")
+                + "</td><td><details>"
                 f"<summary>{len(e.changes)} change(s)</summary><table><thead><tr><th>Rule</th>"
                 "<th>Pointer</th><th>Old</th><th>New</th><th>Severity</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table></details></td></tr>"

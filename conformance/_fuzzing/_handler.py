@@ -279,12 +279,15 @@ def check_handler(
     deliveries: Sequence[dict[str, Any]],
     *,
     deadline: float | None = DEFAULT_DEADLINE,
+    observe: Callable[[dict[str, Any]], Any] | None = None,
 ) -> None:
     """Hand each delivery (a fresh parsed copy) to ``handler`` in order.
 
     ``handler`` may be sync or async (or return an awaitable). Raises ``HandlerFailure``
     on the first delivery it raises on (anything, AssertionError and SystemExit
     included) or does not finish within ``deadline`` seconds (None: no deadline).
+    ``observe``, when given, receives each fresh copy and returns what the handler gets
+    instead (the usage recorder's hook: a look-alike that logs reads).
     """
     if not callable(handler):
         raise InputError(f"the handler must be callable, not {type(handler).__name__}")
@@ -292,7 +295,8 @@ def check_handler(
     with _LOCK:
         for index, text in enumerate(texts):
             worker = _worker()
-            future = worker.submit(handler, json.loads(text))
+            fresh = json.loads(text)
+            future = worker.submit(handler, fresh if observe is None else observe(fresh))
             finished, _ = concurrent.futures.wait([future], timeout=deadline)
             if not finished:
                 stack = _frames_of_stack(sys._current_frames().get(worker.thread.ident or -1))

@@ -280,8 +280,10 @@ class _Search:
         deadline: float | None,
         known: frozenset[tuple[str, ...]] = frozenset(),
         events: Mapping[str, FuzzCase] | None = None,
+        observe: Callable[[dict[str, Any]], Any] | None = None,
     ) -> None:
         self.handler = handler
+        self.observe = observe
         self.deadline = deadline
         self.known = known
         self.events = events or {}
@@ -303,7 +305,9 @@ class _Search:
                 return
             self.examples += 1
             try:
-                check_handler(self.handler, deliveries, deadline=self.deadline)
+                check_handler(
+                    self.handler, deliveries, deadline=self.deadline, observe=self.observe
+                )
             except HandlerFailure as failure:
                 owner = owner_of(
                     case,
@@ -354,6 +358,7 @@ def fuzz(
     failures_dir: str | Path | None = DEFAULT_FAILURES_DIR,
     progress: Progress | None = None,
     cases: Sequence[FuzzCase] | None = None,
+    observe: Callable[[dict[str, Any]], Any] | None = None,
 ) -> FuzzReport:
     """Fuzz ``handler`` (a callable, or a ``module:callable`` / ``file.py:callable``
     target) with every delivery the contract allows for ``events``.
@@ -362,6 +367,7 @@ def fuzz(
     run repeatable (a random one is chosen and reported otherwise); ``deadline`` is the
     per-delivery time limit in seconds; failing deliveries are saved in ``failures_dir``
     (None: not saved); ``progress(case_result, done, total)`` is called after each case.
+    ``observe`` is passed to ``check_handler`` (usage recording: ``conformance._usage``).
     """
     _check_args(max_examples, seed, deadline)
     func = _as_handler(handler)
@@ -382,7 +388,7 @@ def fuzz(
     events = {c.id: c for c in cases if not c.is_contract}
     for done, case in enumerate(cases, start=1):
         case_started = time.perf_counter()
-        search = _Search(func, deadline, frozenset(distinct), events)
+        search = _Search(func, deadline, frozenset(distinct), events, observe)
         search.run(case, max_examples=max_examples, seed=seed)
         for key, failure in search.failures.items():
             distinct.setdefault(key, failure)

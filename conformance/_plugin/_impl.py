@@ -42,12 +42,14 @@ SUMMARY_KEY = "casedev-conformance"
 
 if TYPE_CHECKING:
     from .._generation import FuzzCase
+    from .._usage import Recorder
 
 #: This package's folder: its frames and warnings are the tool's, not the user's.
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 #: Where failing deliveries are saved, relative to the rootdir.
 FAILURES_DIR = Path(".conformance") / "failures"
 _WORKER_SEED_KEY = "conformance_seed"
+_WORKER_USAGE_KEY = "conformance_usage"
 
 
 class ConformancePlugin:
@@ -78,6 +80,15 @@ class ConformancePlugin:
         self.failed: list[str] = []
         #: Warnings already passed on (each is shown once a session).
         self.warned: set[tuple[Any, ...]] = set()
+        # Usage recording (conformance_usage): the reads seen in this process, merged
+        # with the xdist workers' when they finish, and the event items that ran.
+        self.recorder: Recorder | None = None
+        if settings.usage and settings.handler:
+            from .._usage import Recorder
+
+            self.recorder = Recorder()
+        self.ran: set[str] = set()
+        self.usage_note: str | None = None
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> ConformancePlugin:
@@ -135,6 +146,61 @@ class ConformancePlugin:
         """Give every xdist worker the controller's seed."""
         node.workerinput[_WORKER_SEED_KEY] = self.seed
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """Merge an xdist worker's recorded reads into the controller's."""
+        output = getattr(node, "workeroutput", None) or {}
+        part = output.get(_WORKER_USAGE_KEY)
+        if self.recorder is not None and isinstance(part, dict):
+            self.recorder.merge(part["logs"])
+            self.ran.update(part["ran"])
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Hand the reads to the controller (in a worker), or write the usage manifest."""
+        if self.recorder is None:
+            return
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if isinstance(workeroutput, dict):
+            workeroutput[_WORKER_USAGE_KEY] = {
+                "logs": self.recorder.to_data(),
+                "ran": sorted(self.ran),
+            }
+            return
+        self.usage_note = self._write_usage()
+
+    def _write_usage(self) -> str:
+        from .._config import consumer_name
+        from .._usage import build_manifest, write_manifest
+
+        assert self.recorder is not None
+        expected = {c.id for c in self.cases() if c.id in self.selected}
+        missing = sorted(expected - self.ran)
+        if missing:
+            # A partial run would publish a manifest that reads less than the handler
+            # does, and the owners' gate would wave through changes that break it.
+            return (
+                f"usage manifest NOT written: {len(missing)} event item(s) did not run "
+                f"(deselected or interrupted), e.g. {missing[0]}; run them all to record it"
+            )
+        path = _path(self.config.rootpath, self.settings.usage)
+        assert path is not None
+        try:
+            manifest = build_manifest(
+                self.recorder,
+                self.catalog,
+                consumer=consumer_name(self.settings, self.config.rootpath),
+                handler=self.settings.handler,
+            )
+            write_manifest(manifest, path)
+        except ConformanceError as exc:
+            return f"usage manifest NOT written: {exc}"
+        fields = sum(len(e.fields) for e in manifest.events.values())
+        where = _relative(path, self.config.invocation_params.dir)
+        return (
+            f"usage manifest for {manifest.consumer}: {len(manifest.events)} event(s), "
+            f"{fields} field(s) read -> {where}"
+        )
+
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.File | None:
         """Collect the items under the ini file when pytest visits it."""
         if self.settings.collects and file_path == self.anchor:
@@ -179,7 +245,9 @@ class ConformancePlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """On failure: the failing events and the commands that rerun them. On a pass:
-        nothing."""
+        nothing, but where the usage manifest went (or why it was not written)."""
+        if self.usage_note is not None:
+            terminalreporter.write_line(f"conformance: {self.usage_note}")
         if not self.failed:
             return
         terminalreporter.section("casedev-conformance")
@@ -360,10 +428,11 @@ class ConformanceItem(_Item):
         assert handler is not None
 
         case = self.case
+        observe = plugin.recorder
 
         def conformance_case(deliveries: list[dict[str, Any]]) -> None:
             try:
-                check_handler(handler, deliveries, deadline=DEFAULT_DEADLINE)
+                check_handler(handler, deliveries, deadline=DEFAULT_DEADLINE, observe=observe)
             except HandlerFailure as failure:
                 if not owns(case, handler, deliveries, failure, deadline=DEFAULT_DEADLINE):
                     # The plain counterpart fails the same way: the event's own item
@@ -386,7 +455,12 @@ class ConformanceItem(_Item):
         ):
             test = seed(plugin.seed)(test)
         try:
-            test()
+            try:
+                test()
+            except Exception:
+                plugin.ran.add(case.id)  # ran to a verdict (not interrupted)
+                raise
+            plugin.ran.add(case.id)
         except HandlerFailure as failure:
             raise ConformanceFailure(self._describe([failure])) from None
         except BaseExceptionGroup as group:
