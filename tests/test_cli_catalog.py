@@ -345,10 +345,11 @@ def test_a_directory_is_not_an_input(tmp_path: Path) -> None:
     assert_one_line_error(run("validate", tmp_path), str(tmp_path), "not a file")
 
 
-def test_empty_input_is_fine(tmp_path: Path) -> None:
+def test_empty_input_is_fine_only_when_allowed(tmp_path: Path) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_bytes(b"\n\n")
-    proc = run("validate", path)
+    assert_one_line_error(run("validate", path), str(path), "--allow-empty")
+    proc = run("validate", path, "--allow-empty")
     assert proc.returncode == 0
     assert "0 deliveries" in proc.stdout
 

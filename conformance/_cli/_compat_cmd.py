@@ -12,6 +12,7 @@ from .._errors import UsageError
 from .._files import write_file
 from . import command_entry
 from ._options import QUIET, common_options, echo, verbosity
+from ._params import MAX_AGE_DAYS
 
 
 @click.command("compat")
@@ -82,7 +83,7 @@ from ._options import QUIET, common_options, echo, verbosity
 )
 @click.option(
     "--max-age",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_AGE_DAYS),
     default=30,
     show_default=True,
     metavar="DAYS",

@@ -14,7 +14,11 @@ import click
 
 from .._config import MAX_COUNT
 
-__all__ = ["MAX_COUNT", "MAX_JOBS", "POSITIVE_SECONDS", "FiniteFloat"]
+__all__ = ["MAX_AGE_DAYS", "MAX_COUNT", "MAX_JOBS", "POSITIVE_SECONDS", "FiniteFloat"]
+
+
+#: The oldest a usage manifest may be configured to stay fresh (100 years, in days).
+MAX_AGE_DAYS = 36_500
 
 
 class FiniteFloat(click.ParamType[float]):

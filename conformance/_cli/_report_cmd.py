@@ -10,6 +10,7 @@ from .._errors import UsageError
 from .._files import write_file
 from . import command_entry
 from ._options import common_options
+from ._params import MAX_AGE_DAYS
 
 
 @click.command("report")
@@ -59,7 +60,7 @@ from ._options import common_options
 )
 @click.option(
     "--max-age",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_AGE_DAYS),
     default=30,
     show_default=True,
     metavar="DAYS",
