@@ -463,6 +463,7 @@ def test_bad_consumer_inputs_exit_2_with_one_line(owners: Path) -> None:
             ["compat", "git:v1.0.0", new, "--consumers", "git:nope:consumers"],
             ["compat", "git:v1.0.0", new, "--consumers-only"],
             ["report", "--from", "v1.0.0", "--to", "v2.0.0", "--consumers", str(bad)],
+            ["fuzz", "--app", "receiver:app", "--usage", "usage.json"],
         ],
         cwd=owners,
     )
@@ -473,6 +474,7 @@ def test_bad_consumer_inputs_exit_2_with_one_line(owners: Path) -> None:
     assert f"{bad / 'bad.json'}, at /events/x: not a usage manifest" in runs[0].stderr
     assert "invalid JSON" in runs[1].stderr
     assert "--consumers-only needs --consumers" in runs[4].stderr
+    assert "--usage applies only to a handler TARGET" in runs[6].stderr
 
 
 # -- the consumer's own check -----------------------------------------------------------

@@ -127,7 +127,12 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ctx = click.get_current_context()
         handler_only = [
             flag
-            for flag, name in (("--deadline", "deadline"), ("--schema-only", "schema_only"))
+            for flag, name in (
+                ("--deadline", "deadline"),
+                ("--schema-only", "schema_only"),
+                ("--usage", "usage_path"),
+                ("--consumer", "consumer"),
+            )
             if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)
         ]
         if handler_only:
