@@ -227,7 +227,12 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         handler_only = [
             flag
-            for flag, name in (("--deadline", "deadline"), ("--schema-only", "schema_only"))
+            for flag, name in (
+                ("--deadline", "deadline"),
+                ("--schema-only", "schema_only"),
+                ("--usage", "usage_path"),
+                ("--consumer", "consumer"),
+            )
             if from_command_line(ctx, name)
         ]
         if handler_only:

@@ -15,15 +15,19 @@ it. Event-level findings (pointer ``''``) touch every read of the event.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
-from .._compat import CompatReport, Finding, ReleaseReport, Side
 from ._manifest import Manifest
+
+if TYPE_CHECKING:
+    # Only annotations: importing the compat checker here would weigh on every import
+    # of this package, e.g. a handler worker process that only needs ``track``.
+    from .._compat import CompatReport, Finding, ReleaseReport, Side
 
 DEFAULT_MAX_AGE_DAYS = 30
 
@@ -48,6 +52,8 @@ def readers(manifests: Iterable[Manifest], event: str, pointer: str) -> list[tup
 def side_version(side: Side) -> str | None:
     """The :attr:`Catalog.version` of a catalog side (None for a single schema, or a
     catalog whose envelope has no ``$id`` to find it by)."""
+    import hashlib  # only here: spares every import of the package its cost
+
     if side.single:
         return None
     bases = {e.base for e in side.events.values()}
