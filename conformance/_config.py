@@ -63,6 +63,12 @@ class ConformanceConfig:
     baseline: str | None = _setting(
         None, "string", "baseline for the compatibility gate item, e.g. git:origin/main"
     )
+    isolation: str | None = _setting(
+        None, "string", "how the handler runs: process (default; a killable worker) or thread"
+    )
+    memory_limit: int | None = _setting(
+        None, "string", "MiB of memory the handler's worker process may add (0: no limit)"
+    )
 
     @property
     def collects(self) -> bool:
@@ -193,6 +199,25 @@ def _positive_int(raw: Any, where: str) -> int:
     return value
 
 
+def _non_negative_int(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}") from None
+    if value < 0:
+        raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}")
+    return value
+
+
+def _isolation(raw: Any, where: str) -> str:
+    value = _text(raw, where).lower()
+    if value not in ("process", "thread"):
+        raise UsageError(f"{where}: expected process or thread, but got {raw!r}")
+    return value
+
+
 def _boolean(raw: Any, where: str) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -210,4 +235,6 @@ _PARSERS: dict[str, Any] = {
     "contract": _boolean,
     "catalog": _text,
     "baseline": _text,
+    "isolation": _isolation,
+    "memory_limit": _non_negative_int,
 }

@@ -40,6 +40,8 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "contract": st.booleans(),
     "catalog": st.from_regex(r"[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
     "baseline": st.from_regex(r"git:[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
+    "isolation": st.sampled_from(["process", "thread"]),
+    "memory_limit": st.integers(0, 100_000),
 }
 
 

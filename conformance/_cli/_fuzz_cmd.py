@@ -20,11 +20,15 @@ from .._errors import UsageError
 from .._fuzzing import (
     DEFAULT_DEADLINE,
     DEFAULT_FAILURES_DIR,
+    DEFAULT_ISOLATION,
     DEFAULT_MAX_EXAMPLES,
+    DEFAULT_MEMORY_LIMIT,
+    ISOLATIONS,
     CaseResult,
     FuzzReport,
     HandlerFailure,
 )
+from .._fuzzing._handler import exception_type_name
 from . import EXIT_FOUND, EXIT_OK
 from ._receiver_cmd import receiver_options
 
@@ -56,7 +60,11 @@ def format_failure(number: int, failure: HandlerFailure, *, replay_target: str |
         if failure.frame.line:
             lines.append(f"            {failure.frame.line}")
     if failure.kind == "exception":
-        lines.append(f"  raised:   {type(failure.exception).__name__}")
+        name = exception_type_name(failure.exception).rpartition(".")[2]
+        lines.append(f"  raised:   {name}")
+    elif failure.output.strip():
+        lines.append("  output (last lines the handler's process wrote):")
+        lines.extend(_indent(line, "            ") for line in failure.output.splitlines()[-5:])
     total = len(failure.deliveries)
     if total > 1:
         lines.append(
@@ -144,25 +152,22 @@ def run_handler_fuzz(
     contract: bool,
     failures_dir: Path,
     report_path: Path | None,
+    isolation: str = DEFAULT_ISOLATION,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
 ) -> int:
     """Fuzz the handler named by ``target``; print the report; return the exit code."""
+    from .._fuzzing import Handler, fuzz_cases
     from .._fuzzing import fuzz as run_fuzz
-    from .._fuzzing import fuzz_cases, load_target
 
-    handler = load_target(target)
     cases = fuzz_cases(list(events) or ["*"], contract=contract)  # bad patterns: exit 2
-    with _progress(sys.stderr.isatty()) as progress:
-        report = run_fuzz(
-            handler,
-            list(events) or ["*"],
-            max_examples=max_examples,
-            seed=seed,
-            contract=contract,
-            deadline=deadline,
-            failures_dir=failures_dir,
-            progress=progress,
-            cases=cases,
-        )
+    handler = Handler(target, isolation=isolation, memory_limit=memory_limit)
+    try:
+        handler.load()  # import problems of the target: exit 2, before anything runs
+        report = _run_with_progress(run_fuzz, handler, events, cases, max_examples=max_examples,
+                                    seed=seed, contract=contract, deadline=deadline,
+                                    failures_dir=failures_dir)  # fmt: skip
+    finally:
+        handler.close()
     report.handler = target
     click.echo(format_report(report, replay_target=target))
     if report_path is not None:
@@ -170,8 +175,48 @@ def run_handler_fuzz(
     return EXIT_OK if report.ok else EXIT_FOUND
 
 
+def _run_with_progress(
+    run_fuzz: Callable[..., FuzzReport],
+    handler: Any,
+    events: Sequence[str],
+    cases: Any,
+    **options: Any,
+) -> FuzzReport:
+    with _progress(sys.stderr.isatty()) as progress:
+        return run_fuzz(
+            handler,
+            list(events) or ["*"],
+            progress=progress,
+            cases=cases,
+            **options,
+        )
+
+
+def isolation_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--isolation`` and ``--memory-limit``: how a handler TARGET is run."""
+    command = click.option(
+        "--memory-limit",
+        type=click.IntRange(min=0),
+        default=DEFAULT_MEMORY_LIMIT,
+        show_default=True,
+        metavar="MIB",
+        help="Address space (MiB) the handler's worker process may add to its size at "
+        "start; going past it is a failure. 0: no limit (process isolation only).",
+    )(command)
+    return click.option(
+        "--isolation",
+        type=click.Choice(ISOLATIONS),
+        default=DEFAULT_ISOLATION,
+        show_default=True,
+        help="process: run the handler in a worker process that is killed and replaced "
+        "when it hangs, exits, crashes, forks or floods; thread: in this process "
+        "(faster to start, but a handler can take the tool down with it).",
+    )(command)
+
+
 @click.command("fuzz")
 @receiver_options
+@isolation_options
 @click.argument("target", required=False, metavar="TARGET")
 @click.option(
     "--events",
@@ -227,6 +272,8 @@ def fuzz(
     schema_only: bool,
     failures_dir: Path,
     report_path: Path | None,
+    isolation: str,
+    memory_limit: int,
 ) -> None:
     """Fuzz a webhook handler with every delivery the contract allows.
 
@@ -245,6 +292,8 @@ def fuzz(
         contract=not schema_only,
         failures_dir=failures_dir,
         report_path=report_path,
+        isolation=isolation,
+        memory_limit=memory_limit,
     )
     sys.exit(code)
 
@@ -264,22 +313,26 @@ def fuzz(
     show_default=True,
     help="Seconds a handler may take per delivery.",
 )
-def replay(file: Path, target: str, deadline: float) -> None:
+@isolation_options
+def replay(file: Path, target: str, deadline: float, isolation: str, memory_limit: int) -> None:
     """Rerun the deliveries saved in FILE (by `fuzz`) on a handler, without Hypothesis.
 
     Exit 1 if the handler still fails, 0 if it now accepts them all.
     """
-    from .._fuzzing import load_failure, load_target
+    from .._fuzzing import Handler, load_failure
     from .._fuzzing import replay as run_replay
 
-    handler = load_target(target)
-    load_failure(file)  # unreadable or malformed: exit 2 before running anything
+    handler = Handler(target, isolation=isolation, memory_limit=memory_limit)
     try:
+        handler.load()
+        load_failure(file)  # unreadable or malformed: exit 2 before running anything
         count = run_replay(file, handler, deadline=deadline)
     except HandlerFailure as failure:
         failure.path = None
         click.echo(format_failure(1, failure, replay_target=None))
         click.echo(f"\nstill failing: {file}")
         sys.exit(EXIT_FOUND)
+    finally:
+        handler.close()
     click.echo(f"ok: {target} accepted all {count} deliveries in {file}")
     sys.exit(EXIT_OK)
