@@ -121,12 +121,19 @@ class HandlerFailure(ConformanceError):
     @property
     def key(self) -> tuple[str, ...]:
         """What makes two failures the same bug: kind, exception type (or the kind's
-        reason, such as the exit code), handler line."""
+        detail, such as the exit code), handler line (function, for a timeout)."""
         if self.kind == "exception":
             exc_type = exception_type_name(self.exception)
         else:
             exc_type = "" if self.kind == "timeout" else str(self.detail or "")
-        where = ("", "") if self.frame is None else (self.frame.filename, str(self.frame.lineno))
+        if self.frame is None:
+            where = ("", "")
+        elif self.kind == "timeout":
+            # Where a stuck handler is caught varies from line to line of its loop:
+            # the same function is the same bug.
+            where = (self.frame.filename, self.frame.function)
+        else:
+            where = (self.frame.filename, str(self.frame.lineno))
         return (self.kind, exc_type, *where)
 
 

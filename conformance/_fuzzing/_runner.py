@@ -140,6 +140,7 @@ def failure_record(failure: HandlerFailure) -> dict[str, Any]:
         "case": failure.case,
         "event": failure.event,
         "kind": failure.kind,
+        "detail": failure.detail,
         "exception": describe_exception(failure.exception) if failure.kind == "exception" else None,
         "deadline": failure.deadline,
         "frame": None if failure.frame is None else {

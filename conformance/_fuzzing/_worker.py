@@ -85,6 +85,8 @@ _HEADER = struct.Struct("!I")
 _SLOT = struct.Struct("qqq")  # sequence number, delivery index, start (monotonic ns)
 _MAX_MESSAGE = 64 * 2**20
 _MAX_PICKLE = 2**20
+#: Seconds the tool polls for an answer before it sleeps until one comes.
+_SPIN = 0.001
 
 
 def deliver(handler: Callable[[dict[str, Any]], Any], delivery: dict[str, Any]) -> Any:
@@ -276,6 +278,7 @@ class _ProcessWorker:
     sequence: int = 0
     status: int | None = None
     closed: bool = False
+    parent: int = field(default_factory=os.getpid)
 
     @classmethod
     def start(cls, handler: Handler) -> _ProcessWorker:
@@ -337,7 +340,7 @@ class _ProcessWorker:
     @property
     def alive(self) -> bool:
         """Whether the process is still running (reaps it if not)."""
-        if self.status is not None:
+        if self.status is not None or os.getpid() != self.parent:
             return False
         try:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -401,6 +404,13 @@ class _ProcessWorker:
 
     def _receive(self, until: float | None) -> dict[str, Any] | None:
         """The next message from the worker, or None at ``until`` (monotonic seconds)."""
+        # Most handlers answer within a millisecond: polling that long before sleeping
+        # saves a scheduler wake-up per sequence, which on a loaded machine costs more
+        # than the handler (errors are left to the loop below).
+        spin_until = time.monotonic() + _SPIN
+        while not self._parse_peek() and time.monotonic() < spin_until:
+            with contextlib.suppress(_Died):
+                self._read_results()
         while True:
             message = self._parse()
             if message is not None:
@@ -471,7 +481,9 @@ class _ProcessWorker:
             except (BlockingIOError, OSError):
                 return
             if not chunk:
-                self.selector.unregister(self.output)
+                # Every writer is gone: stop watching (once; later drains find EOF again).
+                with contextlib.suppress(KeyError, ValueError, OSError):
+                    self.selector.unregister(self.output)
                 return
             self.written += len(chunk)
             self.tail.append(chunk)
@@ -578,8 +590,8 @@ class _ProcessWorker:
 
         Runs once: the group is signalled before the tool reaps the worker or right
         after (a group id is not reused while any member lives), never later."""
-        if self.closed:
-            return
+        if self.closed or os.getpid() != self.parent:
+            return  # a copy inherited by a worker is not that worker's to kill
         self.closed = True
         with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
