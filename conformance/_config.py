@@ -72,6 +72,12 @@ class ConformanceConfig:
     consumer: str | None = _setting(
         None, "string", "consumer name in the usage manifest (default: the project's name)"
     )
+    isolation: str | None = _setting(
+        None, "string", "how the handler runs: process (default; a killable worker) or thread"
+    )
+    memory_limit: int | None = _setting(
+        None, "string", "MiB of memory the handler's worker process may add (0: no limit)"
+    )
 
     @property
     def collects(self) -> bool:
@@ -225,13 +231,13 @@ def _positive_int(raw: Any, where: str) -> int:
     return value
 
 
-def _seed(raw: Any, where: str) -> int:
+def _non_negative_int(raw: Any, where: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int | str):
-        raise UsageError(f"{where}: expected a whole number, but got {raw!r}")
+        raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}")
     try:
         value = int(raw)
     except ValueError:
-        raise UsageError(f"{where}: expected a whole number, but got {raw!r}") from None
+        raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}") from None
     if value < 0:
         raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}")
     return value
@@ -240,6 +246,13 @@ def _seed(raw: Any, where: str) -> int:
 #: Largest count setting accepted (the CLI's count options share the bound): a bigger
 #: one would not finish today, so it is a typo rather than a wish.
 MAX_COUNT = 1_000_000
+
+
+def _isolation(raw: Any, where: str) -> str:
+    value = _text(raw, where).lower()
+    if value not in ("process", "thread"):
+        raise UsageError(f"{where}: expected process or thread, but got {raw!r}")
+    return value
 
 
 def _boolean(raw: Any, where: str) -> bool:
@@ -259,7 +272,9 @@ _PARSERS: dict[str, Any] = {
     "contract": _boolean,
     "catalog": _text,
     "baseline": _text,
-    "seed": _seed,
+    "seed": _non_negative_int,
     "usage": _text,
     "consumer": _text,
+    "isolation": _isolation,
+    "memory_limit": _non_negative_int,
 }

@@ -187,37 +187,44 @@ def test_schema_only_mode_has_no_contract_cases() -> None:
 # -- check_handler and replay ---------------------------------------------------------
 
 
-def test_check_handler_hands_fresh_copies_and_keeps_state() -> None:
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_check_handler_hands_fresh_copies_and_keeps_state(isolation: str) -> None:
     seen: list[dict[str, Any]] = []
 
     def handler(event: dict[str, Any]) -> None:
         seen.append(event)
         event.pop("data")  # mutating one delivery must not affect its duplicate
+        if len(seen) == 3:
+            # State persists across deliveries and calls (in the worker process, too).
+            raise RuntimeError(f"{len({id(e) for e in seen})} {[e['id'] for e in seen]}")
 
     delivery = {"id": "evt_1", "type": "a.b", "occurred_at": "x", "data": {"k": 1}}
-    check_handler(handler, [delivery, delivery], deadline=5)
-    assert [e["id"] for e in seen] == ["evt_1", "evt_1"]
-    assert seen[0] is not seen[1]
+    check_handler(handler, [delivery, delivery], deadline=5, isolation=isolation)
+    with pytest.raises(HandlerFailure) as info:
+        check_handler(handler, [delivery], deadline=5, isolation=isolation)
+    assert str(info.value.exception) == "3 ['evt_1', 'evt_1', 'evt_1']"
     assert delivery["data"] == {"k": 1}
 
 
-def test_check_handler_awaits_async_handlers_on_one_loop() -> None:
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_check_handler_awaits_async_handlers_on_one_loop(isolation: str) -> None:
     loops: set[int] = set()
 
     async def handler(event: dict[str, Any]) -> None:
         await asyncio.sleep(0)
         loops.add(id(asyncio.get_running_loop()))
         if event["data"].get("fail"):
-            raise ValueError("bad")
+            raise ValueError(f"bad after {len(loops)} loop(s)")
 
     ok = {"id": "evt_1", "type": "a.b", "occurred_at": "x", "data": {}}
-    check_handler(handler, [ok, ok], deadline=5)
-    assert len(loops) == 1
+    check_handler(handler, [ok, ok], deadline=5, isolation=isolation)
     with pytest.raises(HandlerFailure) as info:
-        check_handler(handler, [ok, {**ok, "data": {"fail": True}}], deadline=5)
+        check_handler(handler, [ok, {**ok, "data": {"fail": True}}], deadline=5,
+                      isolation=isolation)  # fmt: skip
     failure = info.value
     assert (failure.kind, failure.index, failure.event) == ("exception", 1, "a.b")
     assert isinstance(failure.exception, ValueError)
+    assert str(failure.exception) == "bad after 1 loop(s)"
     assert failure.frame is not None
     assert failure.frame.function == "handler"
 

@@ -43,6 +43,8 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "seed": st.integers(0, 2**32),
     "usage": st.from_regex(r"[a-z]{1,8}\.json", fullmatch=True),
     "consumer": st.from_regex(r"[a-z][a-z-]{0,12}", fullmatch=True),
+    "isolation": st.sampled_from(["process", "thread"]),
+    "memory_limit": st.integers(0, 100_000),
 }
 
 

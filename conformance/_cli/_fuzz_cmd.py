@@ -21,7 +21,10 @@ from .._files import write_file
 from .._fuzzing import (
     DEFAULT_DEADLINE,
     DEFAULT_FAILURES_DIR,
+    DEFAULT_ISOLATION,
     DEFAULT_MAX_EXAMPLES,
+    DEFAULT_MEMORY_LIMIT,
+    ISOLATIONS,
     CaseResult,
     FuzzReport,
     HandlerFailure,
@@ -102,6 +105,8 @@ def run_handler_fuzz(
     catalog_dir: Path | None = None,
     usage_path: Path | None = None,
     consumer: str | None = None,
+    isolation: str = DEFAULT_ISOLATION,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
 ) -> int:
     """Fuzz the handler named by ``target``; print the report; return the exit code.
 
@@ -109,10 +114,9 @@ def run_handler_fuzz(
     a usage manifest naming ``consumer`` is written there.
     """
     from .._catalog import load_catalog
+    from .._fuzzing import Handler, fuzz_cases, report_verdict
     from .._fuzzing import fuzz as run_fuzz
-    from .._fuzzing import fuzz_cases, load_target, report_verdict
 
-    handler = load_target(target)
     catalog = load_catalog(catalog_dir)
     # bad patterns: exit 2
     cases = fuzz_cases(list(events) or ["*"], contract=contract, catalog=catalog)
@@ -121,20 +125,25 @@ def run_handler_fuzz(
         from .._usage import Recorder
 
         recorder = Recorder()
-    with _progress(sys.stderr.isatty() and verbosity() != QUIET) as progress:
-        report = run_fuzz(
-            handler,
-            list(events) or ["*"],
-            max_examples=max_examples,
-            seed=seed,
-            contract=contract,
-            deadline=deadline,
-            failures_dir=failures_dir,
-            progress=progress,
-            cases=cases,
-            catalog=catalog,
-            observe=recorder,
-        )
+    handler = Handler(target, isolation=isolation, memory_limit=memory_limit)
+    try:
+        handler.load()  # import problems of the target: exit 2, before anything runs
+        with _progress(sys.stderr.isatty() and verbosity() != QUIET) as progress:
+            report = run_fuzz(
+                handler,
+                list(events) or ["*"],
+                max_examples=max_examples,
+                seed=seed,
+                contract=contract,
+                deadline=deadline,
+                failures_dir=failures_dir,
+                progress=progress,
+                cases=cases,
+                catalog=catalog,
+                observe=recorder,
+            )
+    finally:
+        handler.close()
     report.handler = target
     if verbosity() == QUIET:
         echo(report_verdict(report), level=QUIET)
@@ -152,9 +161,32 @@ def run_handler_fuzz(
     return EXIT_OK if report.ok else EXIT_FOUND
 
 
+def isolation_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--isolation`` and ``--memory-limit``: how a handler TARGET is run."""
+    command = click.option(
+        "--memory-limit",
+        type=click.IntRange(min=0, max=MAX_COUNT),
+        default=DEFAULT_MEMORY_LIMIT,
+        show_default=True,
+        metavar="MIB",
+        help="Address space (MiB) the handler's worker process may add to its size at "
+        "start; going past it is a failure. 0: no limit (process isolation only).",
+    )(command)
+    return click.option(
+        "--isolation",
+        type=click.Choice(ISOLATIONS),
+        default=DEFAULT_ISOLATION,
+        show_default=True,
+        help="process: run the handler in a worker process that is killed and replaced "
+        "when it hangs, exits, crashes, forks or floods; thread: in this process "
+        "(faster to start, but a handler can take the tool down with it).",
+    )(command)
+
+
 @click.command("fuzz")
 @common_options
 @receiver_options
+@isolation_options
 @click.argument("target", required=False, metavar="TARGET")
 @click.option(
     "--events",
@@ -228,6 +260,8 @@ def fuzz(
     catalog_dir: Path | None,
     usage_path: Path | None,
     consumer: str | None,
+    isolation: str,
+    memory_limit: int,
 ) -> None:
     """Fuzz a webhook handler with every delivery the contract allows.
 
@@ -249,6 +283,8 @@ def fuzz(
         catalog_dir=catalog_dir,
         usage_path=usage_path,
         consumer=consumer,
+        isolation=isolation,
+        memory_limit=memory_limit,
     )
     sys.exit(code)
 
@@ -271,7 +307,15 @@ def fuzz(
     help="Seconds a handler may take per delivery.",
 )
 @catalog_option
-def replay(file: Path, target: str | None, deadline: float, catalog_dir: Path | None) -> None:
+@isolation_options
+def replay(  # noqa: PLR0917 - click passes options by name
+    file: Path,
+    target: str | None,
+    deadline: float,
+    catalog_dir: Path | None,
+    isolation: str,
+    memory_limit: int,
+) -> None:
     """Rerun the deliveries saved in FILE (by `fuzz`) on a handler, without Hypothesis.
 
     Each saved delivery is first checked against the catalog (the packaged one, or
@@ -280,13 +324,13 @@ def replay(file: Path, target: str | None, deadline: float, catalog_dir: Path | 
     them all.
     """
     from .._catalog import load_catalog
-    from .._fuzzing import load_failure, load_target
+    from .._fuzzing import Handler, load_failure
     from .._fuzzing import replay as run_replay
     from .._validation import validator_for
 
     if target is None:
         raise UsageError("missing --target TARGET (or handler in [tool.conformance])")
-    handler = load_target(target)
+    handler = Handler(target, isolation=isolation, memory_limit=memory_limit)
     deliveries = load_failure(file)  # unreadable or malformed: exit 2 before running anything
     validator = validator_for(load_catalog(catalog_dir))
     for number, delivery in enumerate(deliveries, start=1):
@@ -298,11 +342,14 @@ def replay(file: Path, target: str | None, deadline: float, catalog_dir: Path | 
                 err=True,
             )
     try:
+        handler.load()
         count = run_replay(file, handler, deadline=deadline)
     except HandlerFailure as failure:
         failure.path = None
         echo(format_failure(1, failure, replay_target=None))
         echo(f"\nstill failing: {file}", level=QUIET)
         sys.exit(EXIT_FOUND)
+    finally:
+        handler.close()
     echo(f"ok: {target} accepted all {count} deliveries in {file}", level=QUIET)
     sys.exit(EXIT_OK)

@@ -18,15 +18,31 @@ from ._runner import (
     save_failure,
 )
 from ._target import load_target, split_spec
+from ._worker import (
+    DEFAULT_ISOLATION,
+    DEFAULT_MEMORY_LIMIT,
+    ISOLATIONS,
+    Handler,
+    check_isolation,
+    check_memory_limit,
+    deliver,
+)
 
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_FAILURES_DIR",
+    "DEFAULT_ISOLATION",
     "DEFAULT_MAX_EXAMPLES",
+    "DEFAULT_MEMORY_LIMIT",
+    "ISOLATIONS",
     "CaseResult",
     "FuzzReport",
+    "Handler",
     "HandlerFailure",
     "check_handler",
+    "check_isolation",
+    "check_memory_limit",
+    "deliver",
     "format_failure",
     "format_report",
     "fuzz",

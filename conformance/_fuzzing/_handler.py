@@ -1,11 +1,18 @@
 """Run a user's webhook handler on deliveries, with a per-delivery deadline.
 
-The handler runs in one long-lived daemon worker thread (with its own asyncio event
-loop for async handlers), so module state and loop-bound objects persist across
-deliveries as they would in production, and a handler stuck past the deadline is
-reported instead of hanging the tool. A stuck async handler is cancelled; a stuck sync
-handler's thread cannot be killed in Python, so it is abandoned (it is a daemon thread
-and dies with the process) and later deliveries go to a fresh worker.
+``check_handler`` is the one call the runner, the ownership rule and the pytest plugin
+use. By default (``isolation="process"``) the handler runs in a killable worker process
+(see ``_worker.py``); ``isolation="thread"`` runs it in this process, in one long-lived
+daemon worker thread, which this module implements.
+
+In the thread mode the handler has its own asyncio event loop for async handlers, so
+module state and loop-bound objects persist across deliveries as they would in
+production, and a handler stuck past the deadline is reported instead of hanging the
+tool. A stuck async handler is cancelled; a stuck sync handler's thread cannot be killed
+in Python, so it is abandoned (it is a daemon thread and dies with the process) and later
+deliveries go to a fresh worker. The thread mode cannot protect the tool from a handler
+that exits the process, crashes it, forks, exhausts memory, floods the terminal or keeps
+the GIL busy: that is what the process mode is for.
 """
 
 from __future__ import annotations
@@ -14,161 +21,43 @@ import asyncio
 import concurrent.futures
 import inspect
 import json
-import os
 import queue
 import sys
-import sysconfig
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, Literal
+from typing import Any
 
-from .._errors import ConformanceError, InputError
+from .._errors import InputError
+from ._failure import (
+    Frame,
+    HandlerFailure,
+    Kind,
+    RemoteException,
+    describe_exception,
+    exception_text,
+    exception_type_name,
+    exit_reason,
+    pick_frame,
+)
 
-Kind = Literal["exception", "timeout"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "Frame",
+    "HandlerFailure",
+    "Kind",
+    "RemoteException",
+    "check_handler",
+    "describe_exception",
+    "exception_text",
+    "exception_type_name",
+    "exit_reason",
+    "pick_frame",
+    "to_json_copy",
+]
+
 DEFAULT_DEADLINE = 5.0
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A source location in the handler: file, line, function and the line's text."""
-
-    filename: str
-    lineno: int
-    function: str
-    line: str = ""
-
-    def __str__(self) -> str:
-        return f"{_display_path(self.filename)}:{self.lineno} in {self.function}"
-
-
-class HandlerFailure(ConformanceError):
-    """The handler raised on a delivery, or ran past the per-delivery deadline.
-
-    ``delivery`` is the failing delivery (as it was before the handler saw it),
-    ``deliveries`` the sequence up to and including it (``index`` points at it),
-    ``event`` its ``type``, ``exception`` what the handler raised (None for a timeout),
-    ``frame`` the handler's line, ``kind`` ``'exception'`` or ``'timeout'``. ``case`` and
-    ``path`` are filled in by ``fuzz`` (the fuzz case that owns the failure, see
-    ``FuzzCase.owner``, and the saved replay file).
-    """
-
-    def __init__(
-        self,
-        *,
-        kind: Kind,
-        deliveries: Sequence[dict[str, Any]],
-        index: int,
-        exception: BaseException | None,
-        frame: Frame | None,
-        deadline: float | None = None,
-    ) -> None:
-        self.kind: Kind = kind
-        self.deliveries = list(deliveries)
-        self.index = index
-        self.delivery: dict[str, Any] = self.deliveries[index]
-        event = self.delivery.get("type") if isinstance(self.delivery, dict) else None
-        self.exception = exception
-        self.frame = frame
-        self.deadline = deadline
-        self.case: str | None = None
-        self.path: Path | None = None
-        super().__init__(self.summary, event=str(event) if event is not None else None)
-
-    @property
-    def summary(self) -> str:
-        """One line: what went wrong, and where in the handler."""
-        if self.kind == "timeout":
-            what = f"handler still running after the {self.deadline:g} s deadline"
-        else:
-            what = describe_exception(self.exception)
-        return what + (f" (at {self.frame})" if self.frame else "")
-
-    @property
-    def key(self) -> tuple[str, ...]:
-        """What makes two failures the same bug: kind, exception type, handler line."""
-        exc_type = "" if self.exception is None else _qualname(type(self.exception))
-        where = ("", "") if self.frame is None else (self.frame.filename, str(self.frame.lineno))
-        return (self.kind, exc_type, *where)
-
-
-def describe_exception(exc: BaseException | None) -> str:
-    """``TypeName: message`` (just the type name if the message is empty)."""
-    if exc is None:
-        return "timeout"
-    text = str(exc)
-    if isinstance(exc, KeyError) and exc.args:
-        text = repr(exc.args[0])
-    name = _qualname(type(exc))
-    return f"{name}: {text}" if text else name
-
-
-def _qualname(cls: type) -> str:
-    module = cls.__module__
-    return (
-        cls.__qualname__ if module in ("builtins", "__main__") else f"{module}.{cls.__qualname__}"
-    )
-
-
-def _display_path(filename: str) -> str:
-    """Relative to the current folder when inside it, else as it is."""
-    try:
-        relative = os.path.relpath(filename)
-    except ValueError:
-        return filename
-    return filename if relative.startswith("..") else relative
-
-
-_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
-_LIBRARY_DIRS = tuple(
-    {str(Path(p).resolve()) for k in ("stdlib", "platstdlib", "purelib", "platlib")
-     if (p := sysconfig.get_paths().get(k))}
-)  # fmt: skip
-
-
-def _is_user_file(filename: str) -> bool:
-    if filename.startswith("<"):
-        return False
-    path = str(Path(filename).resolve())
-    return not path.startswith(_PACKAGE_DIR) and not path.startswith(_LIBRARY_DIRS)
-
-
-def pick_frame(summaries: Sequence[traceback.FrameSummary], handler: Any) -> Frame | None:
-    """The innermost frame in user code; else in the handler's file; else innermost."""
-    handler_file = _source_file(handler)
-    chosen = None
-    for summary in reversed(summaries):
-        if _is_user_file(summary.filename):
-            chosen = summary
-            break
-    if chosen is None and handler_file:
-        for summary in reversed(summaries):
-            if Path(summary.filename).resolve() == handler_file:
-                chosen = summary
-                break
-    if chosen is None:
-        candidates = [
-            s for s in summaries if not str(Path(s.filename).resolve()).startswith(_PACKAGE_DIR)
-        ]
-        chosen = candidates[-1] if candidates else None
-    if chosen is None:
-        return None
-    return Frame(chosen.filename, chosen.lineno or 0, chosen.name, (chosen.line or "").strip())
-
-
-def _source_file(handler: Any) -> Path | None:
-    target = inspect.unwrap(handler) if callable(handler) else handler
-    target = getattr(target, "func", target)  # functools.partial
-    if not (inspect.isfunction(target) or inspect.ismethod(target) or inspect.isclass(target)):
-        target = type(target)
-    try:
-        source = inspect.getsourcefile(target)
-    except TypeError:
-        return None
-    return Path(source).resolve() if source else None
 
 
 def _frames_of_traceback(tb: TracebackType | None) -> list[traceback.FrameSummary]:
@@ -197,6 +86,8 @@ class _Worker:
         self.ready.wait()
 
     def _run(self) -> None:
+        from ._worker import deliver
+
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self.loop = loop
@@ -209,7 +100,7 @@ class _Worker:
             if not done.set_running_or_notify_cancel():
                 continue
             try:
-                result = func(arg)
+                result = deliver(func, arg) if arg is not _PROBE else None
                 if inspect.isawaitable(result):
                     self.task = loop.create_task(_awaited(result))
                     try:
@@ -242,8 +133,11 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
+_PROBE = object()
+
+
 def _wait_idle(worker: _Worker, grace: float) -> bool:
-    probe = worker.submit(lambda _: None, None)
+    probe = worker.submit(lambda _: None, _PROBE)
     try:
         probe.result(timeout=grace)
     except concurrent.futures.TimeoutError:
@@ -279,48 +173,87 @@ def check_handler(
     deliveries: Sequence[dict[str, Any]],
     *,
     deadline: float | None = DEFAULT_DEADLINE,
+    isolation: str | None = None,
     observe: Callable[[dict[str, Any]], Any] | None = None,
 ) -> None:
     """Hand each delivery (a fresh parsed copy) to ``handler`` in order.
 
-    ``handler`` may be sync or async (or return an awaitable). Raises ``HandlerFailure``
-    on the first delivery it raises on (anything, AssertionError and SystemExit
-    included) or does not finish within ``deadline`` seconds (None: no deadline).
-    ``observe``, when given, receives each fresh copy and returns what the handler gets
-    instead (the usage recorder's hook: a look-alike that logs reads).
+    ``handler`` may be sync or async (or return an awaitable), or a ``Handler`` (a
+    callable or target spec with its isolation settings). Raises ``HandlerFailure`` on
+    the first delivery it raises on (anything, AssertionError and SystemExit included),
+    does not finish within ``deadline`` seconds (None: no deadline), or, in a worker
+    process, ends, crashes, forks or goes past a limit on.
+
+    ``isolation`` (``"process"`` or ``"thread"``) overrides the handler's own setting
+    (a ``Handler``'s, else the default ``"process"`` where ``os.fork`` exists).
+
+    ``observe``, when given, is the usage recorder's hook. In thread mode it receives
+    each fresh copy and returns what the handler gets instead (a look-alike that logs
+    reads); in process mode it must be a usage ``Recorder``: the worker wraps each
+    delivery itself and sends the logs back, which are added to it.
     """
+    from ._worker import Handler, handler_for
+
     if not callable(handler):
         raise InputError(f"the handler must be callable, not {type(handler).__name__}")
     texts = [to_json_copy(d) for d in deliveries]
+    if not texts:
+        return
+    runner = handler if isinstance(handler, Handler) else None
+    if runner is None or (isolation is not None and isolation != runner.isolation):
+        runner = handler_for(handler, isolation)
     with _LOCK:
-        for index, text in enumerate(texts):
-            worker = _worker()
-            fresh = json.loads(text)
-            future = worker.submit(handler, fresh if observe is None else observe(fresh))
-            finished, _ = concurrent.futures.wait([future], timeout=deadline)
-            if not finished:
-                stack = _frames_of_stack(sys._current_frames().get(worker.thread.ident or -1))
-                frame = pick_frame(stack, handler)
-                if not worker.cancel_async(grace=min(1.0, deadline or 1.0)):
-                    _abandon(worker)
-                raise HandlerFailure(
-                    kind="timeout",
-                    deliveries=[json.loads(t) for t in texts[: index + 1]],
-                    index=index,
-                    exception=None,
-                    frame=frame,
-                    deadline=deadline,
-                )
-            exc = future.exception()
-            if exc is None:
-                continue
-            if isinstance(exc, KeyboardInterrupt):
-                raise exc
-            frame = pick_frame(_frames_of_traceback(exc.__traceback__), handler)
+        if runner.isolation == "process":
+            runner.run_in_process(texts, deadline, recorder=_recorder_of(observe))
+        else:
+            _check_in_thread(runner.func, texts, deadline, observe)
+
+
+def _recorder_of(observe: Callable[[dict[str, Any]], Any] | None) -> Any:
+    """The usage recorder behind ``observe`` (process mode can only send logs back)."""
+    if observe is None:
+        return None
+    if not callable(getattr(observe, "add", None)):
+        raise InputError("in process isolation, observe must be a usage Recorder")
+    return observe
+
+
+def _check_in_thread(
+    handler: Callable[[dict[str, Any]], Any],
+    texts: Sequence[str],
+    deadline: float | None,
+    observe: Callable[[dict[str, Any]], Any] | None = None,
+) -> None:
+    """The thread mode of ``check_handler`` (the caller holds ``_LOCK``)."""
+    for index, text in enumerate(texts):
+        worker = _worker()
+        fresh = json.loads(text)
+        future = worker.submit(handler, fresh if observe is None else observe(fresh))
+        finished, _ = concurrent.futures.wait([future], timeout=deadline)
+        if not finished:
+            stack = _frames_of_stack(sys._current_frames().get(worker.thread.ident or -1))
+            frame = pick_frame(stack, handler)
+            if not worker.cancel_async(grace=min(1.0, deadline or 1.0)):
+                _abandon(worker)
             raise HandlerFailure(
-                kind="exception",
+                kind="timeout",
                 deliveries=[json.loads(t) for t in texts[: index + 1]],
                 index=index,
-                exception=exc,
+                exception=None,
                 frame=frame,
-            ) from exc
+                deadline=deadline,
+            )
+        exc = future.exception()
+        if exc is None:
+            continue
+        if isinstance(exc, KeyboardInterrupt):
+            raise exc
+        frame = pick_frame(_frames_of_traceback(exc.__traceback__), handler)
+        raise HandlerFailure(
+            kind="exit" if isinstance(exc, SystemExit) else "exception",
+            detail=exit_reason(exc) if isinstance(exc, SystemExit) else None,
+            deliveries=[json.loads(t) for t in texts[: index + 1]],
+            index=index,
+            exception=exc,
+            frame=frame,
+        ) from exc

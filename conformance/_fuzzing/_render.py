@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from ._failure import exception_type_name
 from ._handler import HandlerFailure
 from ._runner import FuzzReport
 
@@ -74,10 +75,18 @@ def format_failure(
         if failure.frame.line:
             lines.append(f"            {failure.frame.line}")
     if failure.kind == "exception":
-        lines.append(f"  raised:   {type(failure.exception).__name__}")
-        if with_traceback and failure.exception is not None:
+        name = exception_type_name(failure.exception).rpartition(".")[2]
+        lines.append(f"  raised:   {name}")
+        if with_traceback and failure.traceback_text:
+            # Raised in the worker process: its traceback came back as text.
+            lines.append("  traceback:")
+            lines.extend("    " + line for line in failure.traceback_text.splitlines())
+        elif with_traceback and failure.exception is not None:
             lines.append("  traceback:")
             lines.extend(_handler_traceback(failure.exception))
+    elif failure.output.strip():
+        lines.append("  output (last lines the handler's process wrote):")
+        lines.extend("            " + line for line in failure.output.splitlines()[-5:])
     total = len(failure.deliveries)
     if total > 1:
         lines.append(

@@ -37,6 +37,7 @@ from .._files import make_dir, write_file
 from .._generation import SEARCH, FuzzCase, build_cases, search_settings
 from ._handler import DEFAULT_DEADLINE, Frame, HandlerFailure, check_handler, describe_exception
 from ._ownership import owner as owner_of
+from ._worker import Handler
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -140,6 +141,7 @@ def failure_record(failure: HandlerFailure) -> dict[str, Any]:
         "case": failure.case,
         "event": failure.event,
         "kind": failure.kind,
+        "detail": failure.detail,
         "exception": describe_exception(failure.exception) if failure.kind == "exception" else None,
         "deadline": failure.deadline,
         "frame": None if failure.frame is None else {
@@ -226,34 +228,48 @@ def replay(
     handler: Callable[[dict[str, Any]], Any] | str,
     *,
     deadline: float | None = DEFAULT_DEADLINE,
+    isolation: str | None = None,
+    memory_limit: int | None = None,
 ) -> int:
     """Rerun the deliveries saved in ``path`` on ``handler``, in order.
 
     Returns how many deliveries were handed over; raises ``HandlerFailure`` if the
-    handler still fails (so a test calling ``replay`` fails too).
+    handler still fails (so a test calling ``replay`` fails too). ``isolation`` and
+    ``memory_limit`` are as for ``fuzz``.
     """
     deliveries = load_failure(path)
-    check_handler(_as_handler(handler), deliveries, deadline=deadline)
+    runner, owned = _as_handler(handler, isolation, memory_limit)
+    try:
+        check_handler(runner, deliveries, deadline=deadline)
+    finally:
+        if owned:
+            runner.close()
     return len(deliveries)
 
 
-def _as_handler(handler: Callable[[dict[str, Any]], Any] | str) -> Callable[[dict[str, Any]], Any]:
-    if isinstance(handler, str):
-        from ._target import load_target
-
-        return load_target(handler)
-    if not callable(handler):
+def _as_handler(
+    handler: Callable[[dict[str, Any]], Any] | str,
+    isolation: str | None = None,
+    memory_limit: int | None = None,
+) -> tuple[Handler, bool]:
+    """The ``Handler`` to run, loaded (a target that cannot be imported is a
+    ``UsageError`` now), and whether it was made here (so its worker is ours to end)."""
+    if isinstance(handler, Handler) and isolation is None and memory_limit is None:
+        return handler, False
+    if not isinstance(handler, str) and not callable(handler):
         raise UsageError(
             f"Expected a callable or a 'module:callable' target, but got handler={handler!r} "
             f"(type={type(handler).__name__})"
         )
-    return handler
-
-
-def _handler_name(handler: Any) -> str:
-    module = getattr(handler, "__module__", None) or ""
-    name = getattr(handler, "__qualname__", None) or type(handler).__qualname__
-    return f"{module}:{name}" if module else str(name)
+    if isinstance(handler, Handler):
+        target: Any = handler.spec if handler.spec is not None else handler.func
+        isolation = isolation or handler.isolation
+        memory_limit = handler.memory_limit if memory_limit is None else memory_limit
+    else:
+        target = handler
+    runner = Handler(target, isolation=isolation, memory_limit=memory_limit)
+    runner.load()
+    return runner, True
 
 
 def _check_args(max_examples: Any, seed: Any, deadline: Any) -> None:
@@ -301,7 +317,7 @@ class _Search:
         @given(case.strategy)
         def search(deliveries: list[dict[str, Any]]) -> None:
             if self.timed_out:
-                # A hung handler: do not spend a deadline per shrinking step.
+                # A hung handler: do not spend a deadline per example or shrinking step.
                 return
             self.examples += 1
             try:
@@ -309,6 +325,14 @@ class _Search:
                     self.handler, deliveries, deadline=self.deadline, observe=self.observe
                 )
             except HandlerFailure as failure:
+                if failure.kind == "timeout":
+                    # One deadline per case: whoever owns it, this case stops here.
+                    self.timed_out = True
+                if failure.key in self.known:
+                    # Found and shrunk by an earlier case: reported once, so keep
+                    # searching this case for other bugs instead of shrinking it again
+                    # (and without rerunning the handler to find its owner).
+                    return
                 owner = owner_of(
                     case,
                     self.handler,
@@ -320,14 +344,8 @@ class _Search:
                 if owner is None:
                     # Another contract case's bug (it finds and reports it): a pass here.
                     return
-                if failure.key in self.known:
-                    # Found and shrunk by an earlier case: reported once, so keep
-                    # searching this case for other bugs instead of shrinking it again.
-                    return
                 failure.case = owner  # this case, or the event whose bug it is
                 self.failures[failure.key] = failure
-                if failure.kind == "timeout":
-                    self.timed_out = True
                 raise
 
         try:
@@ -359,6 +377,8 @@ def fuzz(
     progress: Progress | None = None,
     cases: Sequence[FuzzCase] | None = None,
     observe: Callable[[dict[str, Any]], Any] | None = None,
+    isolation: str | None = None,
+    memory_limit: int | None = None,
 ) -> FuzzReport:
     """Fuzz ``handler`` (a callable, or a ``module:callable`` / ``file.py:callable``
     target) with every delivery the contract allows for ``events``.
@@ -368,16 +388,45 @@ def fuzz(
     per-delivery time limit in seconds; failing deliveries are saved in ``failures_dir``
     (None: not saved); ``progress(case_result, done, total)`` is called after each case.
     ``observe`` is passed to ``check_handler`` (usage recording: ``conformance._usage``).
+
+    ``isolation`` is ``"process"`` (the default: the handler runs in a worker process
+    that is killed and replaced when it hangs, exits, crashes, forks or goes past a
+    limit) or ``"thread"`` (in this process; see docs/isolation.md for what that cannot
+    protect against); ``memory_limit`` is the MiB of address space a worker may add to
+    its size at start (0: no limit). A target is imported in the worker, never here.
     """
     _check_args(max_examples, seed, deadline)
-    func = _as_handler(handler)
     if cases is None:
         cases = fuzz_cases(events, contract=contract, catalog=catalog)
+    func, owned = _as_handler(handler, isolation, memory_limit)
+    try:
+        return _fuzz(func, handler, events, cases, max_examples=max_examples, seed=seed,
+                     contract=contract, deadline=deadline, failures_dir=failures_dir,
+                     progress=progress, observe=observe)  # fmt: skip
+    finally:
+        if owned:
+            func.close()
+
+
+def _fuzz(
+    func: Handler,
+    handler: Callable[[dict[str, Any]], Any] | str,
+    events: str | Iterable[str],
+    cases: Sequence[FuzzCase],
+    *,
+    max_examples: int,
+    seed: int | None,
+    contract: bool,
+    deadline: float | None,
+    failures_dir: str | Path | None,
+    progress: Progress | None,
+    observe: Callable[[dict[str, Any]], Any] | None = None,
+) -> FuzzReport:
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     events_tuple = (events,) if isinstance(events, str) else tuple(events)
     report = FuzzReport(
-        handler=handler if isinstance(handler, str) else _handler_name(func),
+        handler=handler if isinstance(handler, str) else func.name,
         events=events_tuple,
         contract=contract,
         seed=seed,

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .._errors import UsageError, describe_exception
+from .._errors import UsageError
 
 _FORMAT = "use package.module:callable or path/to/file.py:callable"
 
@@ -55,12 +55,27 @@ def _import_file(path: Path, spec: str) -> ModuleType:
     sys.modules[name] = module
     try:
         module_spec.loader.exec_module(module)
-    except Exception as exc:
-        del sys.modules[name]
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt too: usage errors
+        sys.modules.pop(name, None)
         raise UsageError(
-            f"target {spec!r}: importing {str(path)!r} failed: {describe_exception(exc)}"
-        ) from exc
+            f"target {spec!r}: importing {str(path)!r} failed: {_one_line(exc)}"
+        ) from None
     return module
+
+
+def _one_line(exc: BaseException) -> str:
+    """``Type: message`` on one line, whatever the exception's ``__str__`` does."""
+    name = type(exc).__name__
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    try:
+        text = str(exc)
+    except BaseException:  # the target's own __str__
+        text = "<message unavailable>"
+    text = " ".join(text.split())
+    if len(text) > 300:
+        text = text[:300] + "..."
+    return f"{name}: {text}" if text else name
 
 
 def _import_module(name: str, spec: str) -> ModuleType:
@@ -71,14 +86,10 @@ def _import_module(name: str, spec: str) -> ModuleType:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            raise UsageError(f"target {spec!r}: no module named {exc.name!r}") from exc
-        raise UsageError(
-            f"target {spec!r}: importing {name!r} failed: ModuleNotFoundError: {exc}"
-        ) from exc
-    except Exception as exc:
-        raise UsageError(
-            f"target {spec!r}: importing {name!r} failed: {describe_exception(exc)}"
-        ) from exc
+            raise UsageError(f"target {spec!r}: no module named {exc.name!r}") from None
+        raise UsageError(f"target {spec!r}: importing {name!r} failed: {_one_line(exc)}") from None
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt too: usage errors
+        raise UsageError(f"target {spec!r}: importing {name!r} failed: {_one_line(exc)}") from None
 
 
 def load_object(spec: str) -> Any:
@@ -95,6 +106,10 @@ def load_object(spec: str) -> Any:
         except AttributeError:
             raise UsageError(
                 f"target {spec!r}: {module_part!r} has no attribute {attr!r}"
+            ) from None
+        except BaseException as exc:  # a module __getattr__ or property of the target's
+            raise UsageError(
+                f"target {spec!r}: getting {attr!r} failed: {_one_line(exc)}"
             ) from None
     return obj
 

@@ -99,10 +99,10 @@ class ConformancePlugin:
             selected = catalog.select(*settings.events)
             handler = app = secret = None
             if settings.handler:
-                handler = _load_handler(config.rootpath, settings.handler)
+                handler = _load_handler(config.rootpath, settings.handler, settings)
             if settings.app:
                 secret = _receiver_secret(settings)
-                app = _load_handler(config.rootpath, settings.app)
+                app = _load_app(config.rootpath, settings.app)
             elif settings.secret_env:
                 raise UsageError("conformance_secret_env is set but conformance_app is not")
         except ConformanceError as exc:
@@ -429,11 +429,18 @@ class ConformanceItem(_Item):
 
         case = self.case
         observe = plugin.recorder
+        timed_out: list[HandlerFailure] = []
 
         def conformance_case(deliveries: list[dict[str, Any]]) -> None:
+            if timed_out:
+                # A hung handler: one deadline for this item, not one per example and
+                # shrinking step (the item fails with the timeout it already met).
+                return
             try:
                 check_handler(handler, deliveries, deadline=DEFAULT_DEADLINE, observe=observe)
             except HandlerFailure as failure:
+                if failure.kind == "timeout":
+                    timed_out.append(failure)
                 if not owns(case, handler, deliveries, failure, deadline=DEFAULT_DEADLINE):
                     # The plain counterpart fails the same way: the event's own item
                     # reports this failure, so for this item the example passes.
@@ -467,6 +474,13 @@ class ConformanceItem(_Item):
             leaves = list(_leaves(group))
             if leaves and all(isinstance(e, HandlerFailure) for e in leaves):
                 raise ConformanceFailure(self._describe(leaves)) from None
+            raise
+        except Exception:
+            # Hypothesis cannot replay a timeout it stopped shrinking (it calls that
+            # flaky): the timeout this item met is the verdict.
+            owned = [f for f in timed_out if f.case == case.id]
+            if owned:
+                raise ConformanceFailure(self._describe(owned[:1])) from None
             raise
 
     def _describe(self, failures: Sequence[BaseException]) -> str:
@@ -649,16 +663,36 @@ def _path(root: Path, value: str | None) -> Path | None:
     return path if path.is_absolute() else root / path
 
 
-def _load_handler(root: Path, spec: str) -> Callable[..., Any]:
-    from .._fuzzing import load_target, split_spec
+def _resolve_spec(root: Path, spec: str) -> str:
+    from .._fuzzing import split_spec
 
     module, attr = split_spec(spec)
     if module.endswith(".py") or "/" in module or "\\" in module:
-        spec = f"{_path(root, module)}:{attr}"
-    elif str(root) not in sys.path:
+        return f"{_path(root, module)}:{attr}"
+    if str(root) not in sys.path:
         # Settings are relative to the rootdir, so its modules must be importable.
         sys.path.insert(0, str(root))
-    return load_target(spec)
+    return spec
+
+
+def _load_app(root: Path, spec: str) -> Callable[..., Any]:
+    from .._fuzzing import load_target
+
+    return load_target(_resolve_spec(root, spec))
+
+
+def _load_handler(root: Path, spec: str, settings: ConformanceConfig) -> Callable[..., Any]:
+    """The handler, loaded now so import problems are usage errors: in its worker
+    process (the default isolation; the target is never imported into pytest) or here."""
+    from .._fuzzing import Handler
+
+    handler = Handler(
+        _resolve_spec(root, spec),
+        isolation=settings.isolation,
+        memory_limit=settings.memory_limit,
+    )
+    handler.load()
+    return handler
 
 
 def _receiver_secret(settings: ConformanceConfig) -> str:

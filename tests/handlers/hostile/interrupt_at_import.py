@@ -1,0 +1,7 @@
+"""Raises KeyboardInterrupt while being imported."""
+
+raise KeyboardInterrupt
+
+
+def handle(event):
+    pass
