@@ -494,3 +494,13 @@ def test_untranslatable_schemas_fail_closed(catalog: Catalog) -> None:
             generate(Catalog([event], catalog.envelope), "msgspec")
         assert info.value.event == "test.odd"
         assert info.value.pointer == pointer
+
+
+def test_the_typed_example_handler_survives_the_fuzzer() -> None:
+    """Exact decoding never trips on a contract-valid delivery (unknown types included)."""
+    from conftest import ROOT
+
+    from conformance import fuzz
+
+    report = fuzz(f"{ROOT / 'examples' / 'typed_handler.py'}:handle", max_examples=3, seed=11)
+    assert report.ok, report
