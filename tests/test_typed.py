@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -307,12 +308,58 @@ def test_generating_needs_no_pydantic(catalog: Catalog) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+SNIPPET = '''
+from conformance import models
+from conformance.types import Event, UnknownEvent, is_known
+
+
+def structs(event: models.Event | models.UnknownEvent) -> object:
+    match event:
+        case models.VaultUploadCompleted(data=data):
+            data.fileName  # E: misspelt field
+            data.runId  # E: a field of another event
+            return data.filename.upper()
+        case models.AgentScopeActivated(data=data):
+            data.vaultIds[0]  # E: may be None or UNSET
+            data.runtimeId.upper()  # E: nullable
+            if isinstance(data.vaultIds, list):
+                return data.vaultIds[0]
+        case models.AgentRunCompleted(data=data):
+            data.usage.inputTokens  # E: optional, may be UNSET
+    if isinstance(event, models.UnknownEvent):
+        return event.data["anything"]
+    if event.type == "ocr.job.created":
+        return event.data.jobId.upper()
+    return None
+
+
+def dicts(event: Event | UnknownEvent) -> object:
+    event["data"]["jobId"]  # E: not every event has it (nor UnknownEvent)
+    if not is_known(event):
+        return None
+    if event["type"] == "vault.upload.completed":
+        event["data"]["fileName"]  # E: misspelt key
+        event["data"]["runId"]  # E: a key of another event
+        return event["data"]["filename"].upper()
+    if event["type"] == "agent.scope.activated":
+        event["data"]["runtimeId"].upper()  # E: nullable
+        runtime = event["data"].get("runtimeId")
+        return runtime.upper() if runtime is not None else None
+    if event["type"] == "not.an.event":  # E: a type no event has (non-overlapping)
+        return None
+    return None
+'''
+
+
 def test_codegen_output_passes_mypy_strict_and_ruff(
     generated: dict[str, ModuleType],
     synthetic: tuple[Catalog, DeliveryValidator, dict[str, ModuleType]],
     tmp_path: Path,
 ) -> None:
-    """Every style, for the catalog and for a schema using every translated keyword."""
+    """Every style, for the catalog and for a schema using every translated keyword, passes
+    ``mypy --strict`` and ruff; so does the typed example; and in a snippet using the
+    types wrongly, a misspelt field, a field of another event, or an unchecked nullable
+    or optional value is a mypy error."""
     import subprocess
 
     from mypy import api
@@ -322,10 +369,24 @@ def test_codegen_output_passes_mypy_strict_and_ruff(
     linted = list(files)
     files.append(str(package_dir() / "types.py"))
     files.append(str(package_dir() / "models.py"))
-    out, err, status = api.run(
-        ["--strict", "--python-version", "3.11", "--cache-dir", str(tmp_path / "cache"), *files]
-    )
-    assert status == 0, out + err
+    # One mypy run (the slow part) also checks the typed example and the snippet of
+    # mistakes, which must fail exactly on the lines marked "# E:".
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(SNIPPET)
+    files += [str(ROOT / "examples" / "typed_handler.py"), str(snippet)]
+    out, err, _ = api.run(
+        ["--strict", "--strict-equality", "--python-version", "3.11", "--no-error-summary",
+         "--cache-dir", str(tmp_path / "cache"), *files]
+    )  # fmt: skip
+    assert err == ""
+    flagged = {
+        (Path(m.group(1)).name, int(m.group(2)))
+        for m in re.finditer(r"^(.*?):(\d+): error:", out, re.MULTILINE)
+    }
+    expected = {
+        ("snippet.py", n) for n, line in enumerate(SNIPPET.splitlines(), 1) if "# E:" in line
+    }
+    assert flagged == expected, out
     ruff = Path(sys.executable).parent / "ruff"
     result = subprocess.run(
         [str(ruff), "check", "--no-cache", "--isolated", "--select", "E,F,W,I,B,UP,SIM,RUF,PL",
@@ -498,8 +559,6 @@ def test_untranslatable_schemas_fail_closed(catalog: Catalog) -> None:
 
 def test_the_typed_example_handler_survives_the_fuzzer() -> None:
     """Exact decoding never trips on a contract-valid delivery (unknown types included)."""
-    from conftest import ROOT
-
     from conformance import fuzz
 
     report = fuzz(f"{ROOT / 'examples' / 'typed_handler.py'}:handle", max_examples=3, seed=11)
