@@ -563,3 +563,20 @@ def test_the_typed_example_handler_survives_the_fuzzer() -> None:
 
     report = fuzz(f"{ROOT / 'examples' / 'typed_handler.py'}:handle", max_examples=3, seed=11)
     assert report.ok, report
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stamp=st.from_regex(
+        r"[0-9]{4}-[0-3][0-9]-[0-3][0-9][Tt ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](\.[0-9]{0,3})?"
+        r"([Zz]|[+-][0-2][0-9]:?[0-6][0-9])?",
+        fullmatch=True,
+    )
+)
+def test_date_time_law(stamp: str, validator: DeliveryValidator) -> None:
+    """Law: the generated RFC 3339 check agrees with the JSON Schema validator's format
+    check on near-misses of every kind (calendar, ranges, leap seconds, offsets)."""
+    delivery: dict[str, Any] = {
+        "id": "evt_01HV8ZK8M7Q9YJ6P5E3P2R1A0B", "type": "x.y", "occurred_at": stamp, "data": {},
+    }  # fmt: skip
+    assert (_rejection(_body(delivery)) is None) == validator.is_valid(delivery), stamp
