@@ -32,19 +32,25 @@ def _is_date_time(text: str) -> bool:
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         return False
-    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month - 1] + (month == 2 and leap):
+    year, month, day, hour, minute, second, sign, off_hour, off_minute = match.groups()
+    # Two-digit fields compare as strings: cheaper than int() on the hot path.
+    if hour > "23" or minute > "59" or second > "60" or day == "00":
         return False
-    if hour > 23 or minute > 59 or second > 60:
+    if sign is not None and (off_hour > "23" or off_minute > "59"):
         return False
-    offset = 0
-    if match.group(7) is not None:
-        off_hour, off_minute = int(match.group(8)), int(match.group(9))
-        if off_hour > 23 or off_minute > 59:
+    number = int(month)
+    if not 1 <= number <= 12:
+        return False
+    if int(day) > _DAYS[number - 1]:
+        leap = int(year) % 4 == 0 and (int(year) % 100 != 0 or int(year) % 400 == 0)
+        if not (number == 2 and day == "29" and leap):
             return False
-        offset = (off_hour * 60 + off_minute) * (1 if match.group(7) == "+" else -1)
-    return second < 60 or (hour * 60 + minute - offset) % 1440 == 23 * 60 + 59
+    if second != "60":
+        return True
+    offset = 0
+    if sign is not None:
+        offset = (int(off_hour) * 60 + int(off_minute)) * (1 if sign == "+" else -1)
+    return (int(hour) * 60 + int(minute) - offset) % 1440 == 23 * 60 + 59
 
 
 _AT = re.compile(r"(.*?)(?: - at `\$(.*)`)?", re.DOTALL)

@@ -34,19 +34,25 @@ def _is_date_time(text: str) -> bool:
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         return False
-    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month - 1] + (month == 2 and leap):
+    year, month, day, hour, minute, second, sign, off_hour, off_minute = match.groups()
+    # Two-digit fields compare as strings: cheaper than int() on the hot path.
+    if hour > "23" or minute > "59" or second > "60" or day == "00":
         return False
-    if hour > 23 or minute > 59 or second > 60:
+    if sign is not None and (off_hour > "23" or off_minute > "59"):
         return False
-    offset = 0
-    if match.group(7) is not None:
-        off_hour, off_minute = int(match.group(8)), int(match.group(9))
-        if off_hour > 23 or off_minute > 59:
+    number = int(month)
+    if not 1 <= number <= 12:
+        return False
+    if int(day) > _DAYS[number - 1]:
+        leap = int(year) % 4 == 0 and (int(year) % 100 != 0 or int(year) % 400 == 0)
+        if not (number == 2 and day == "29" and leap):
             return False
-        offset = (off_hour * 60 + off_minute) * (1 if match.group(7) == "+" else -1)
-    return second < 60 or (hour * 60 + minute - offset) % 1440 == 23 * 60 + 59
+    if second != "60":
+        return True
+    offset = 0
+    if sign is not None:
+        offset = (int(off_hour) * 60 + int(off_minute)) * (1 if sign == "+" else -1)
+    return (int(hour) * 60 + int(minute) - offset) % 1440 == 23 * 60 + 59
 '''
 
 
@@ -87,13 +93,21 @@ class _Source:
         self.date_time = False
         self.validators: list[str] = []  # pydantic AfterValidator functions
         self.number = False  # pydantic: whether the Number type is used
+        self.loops = 0  # loops written so far (their variables get unique names)
 
     # -- annotations -------------------------------------------------------------
 
     def annotation(self, node: Node, extra: str = "") -> str:
         """The annotation of ``node``; ``extra`` (such as an unset marker) goes before
         ``None``, which comes last."""
-        if node.literals is not None:
+        if (
+            node.literals is not None
+            and self.style == "pydantic"
+            and any(isinstance(v, bool) for v in node.literals)
+        ):
+            # pydantic's Literal takes 0 for False and 1 for True, even when strict.
+            parts = [self.exact_literal(node.literals)]
+        elif node.literals is not None:
             self.typing.add("Literal")
             parts = (
                 [f"Literal[{', '.join(_lit(v) for v in node.literals)}]"] if node.literals else []
@@ -163,6 +177,28 @@ class _Source:
             cond = f"{guard} or {cond}"
         return cond, reason
 
+    def exact_literal(self, values: tuple[Any, ...]) -> str:
+        """A pydantic type accepting exactly ``values`` (booleans never as numbers)."""
+        self.typing |= {"Annotated", "Literal", "cast"}
+        name = f"_literal_{len(self.validators) + 1}"
+        literal = f"Literal[{', '.join(_lit(v) for v in values)}]"
+        bools = tuple(v for v in values if isinstance(v, bool))
+        strings = tuple(v for v in values if isinstance(v, str))
+        tests = [f"(isinstance(value, bool) and value in {bools!r})"]
+        if strings:
+            tests.append(f"(isinstance(value, str) and value in {tuple(map(str, strings))!r})")
+        self.validators.append(
+            "\n".join(
+                [
+                    f"def {name}(value: object) -> {literal}:",
+                    f"    if {' or '.join(tests)}:",
+                    f'        return cast("{literal}", value)',
+                    f"    raise ValueError({_lit('is not one of ' + repr(list(values)))})",
+                ]
+            )
+        )
+        return f"Annotated[{literal}, pydantic.PlainValidator({name})]"
+
     def validator(self, node: Node) -> str:
         """A pydantic AfterValidator function for ``node``'s own checks."""
         name = f"_check_{len(self.validators) + 1}"
@@ -178,26 +214,38 @@ class _Source:
         self.validators.append("\n".join(lines))
         return name
 
-    def node_checks(self, node: Node, value: str, at: str, indent: str, depth: int) -> list[str]:
-        """Statements that raise ``_invalid`` when ``value`` (never UNSET) fails a check.
+    def node_checks(
+        self, node: Node, value: str, at: str, indent: str, guards: tuple[str, ...] = ()
+    ) -> list[str]:
+        """Statements that raise ``_invalid`` when ``value`` fails a check of ``node``.
 
-        ``at`` is a Python expression for the value's JSON pointer.
+        ``at`` is a Python expression for the value's JSON pointer; ``guards`` are
+        conditions (not UNSET, not None) joined into each test, so no ``if`` nests
+        directly inside another.
         """
+        held = [*guards, f"{value} is not None"] if node.nullable else list(guards)
         body: list[str] = []
-        inner = indent + ("    " if node.nullable else "")
         for check in node.checks:
             cond, reason = self.condition(check, value, node.kinds)
-            body += [f"{inner}if not ({cond}):", f"{inner}    raise _invalid({_lit(reason)}, {at})"]
-        if node.struct is not None and node.struct.constrained():
+            test = " and ".join([*held, f"not ({cond})"])
+            body += [f"{indent}if {test}:", f"{indent}    raise _invalid({_lit(reason)}, {at})"]
+        nested = (node.struct is not None and node.struct.constrained()) or (
+            node.item is not None and node.item.constrained()
+        )
+        if not nested:
+            return body
+        inner = indent
+        if held:
+            body.append(f"{indent}if {' and '.join(held)}:")
+            inner = indent + "    "
+        if node.struct is not None:
             body.append(f"{inner}_check_{node.struct.name}({value}, {at})")
-        if node.item is not None and node.item.constrained():
-            index, item = f"i{depth}", f"item{depth}"
+        elif node.item is not None:
+            # Fresh names per loop: mypy keeps one type per variable in a function.
+            self.loops += 1
+            index, item = f"i{self.loops}", f"item{self.loops}"
             body.append(f"{inner}for {index}, {item} in enumerate({value}):")
-            body += self.node_checks(
-                node.item, item, f'f"{{{at}}}/{{{index}}}"', inner + "    ", depth + 1
-            )
-        if body and node.nullable:
-            body.insert(0, f"{indent}if {value} is not None:")
+            body += self.node_checks(node.item, item, f'{at} + "/" + str({index})', inner + "    ")
         return body
 
     def struct_checks(self, struct: Struct) -> list[str]:
@@ -211,11 +259,8 @@ class _Source:
                 continue
             at = f'at + "/{json_pointer([prop.key])[1:]}"'
             at = at.replace("\\", "\\\\") if "\\" in prop.key else at
-            body = self.node_checks(prop.node, f"value.{prop.attr}", at, "    ", 0)
-            if not prop.required:
-                lines.append(f"    if value.{prop.attr} is not msgspec.UNSET:")
-                body = ["    " + line for line in body]
-            lines += body
+            guards = () if prop.required else (f"value.{prop.attr} is not msgspec.UNSET",)
+            lines += self.node_checks(prop.node, f"value.{prop.attr}", at, "    ", guards)
         return lines
 
 
@@ -444,9 +489,7 @@ def render_msgspec(model: Model, *, shipped: bool = False) -> str:
             checks += src.struct_checks(struct)
     env_checks: list[str] = []
     for prop in _envelope_props(model, None)[:3]:
-        env_checks += src.node_checks(
-            prop.node, f"event.{prop.key}", _lit("/" + prop.key), "    ", 0
-        )
+        env_checks += src.node_checks(prop.node, f"event.{prop.key}", _lit("/" + prop.key), "    ")
     constrained = [e for e in model.events if e.data.constrained()]
     decode = [
         "",
@@ -577,26 +620,35 @@ def _struct_fields(src: _Source, props: list[Prop]) -> list[str]:
 # -- pydantic ------------------------------------------------------------------------------
 
 
+def _configured(lines: list[str]) -> list[str]:
+    """Attach the strict config to a TypedDict: a decorator on a class statement; an
+    attribute on the functional form (keys that are not identifiers), where pydantic
+    looks for it too."""
+    if lines[0].startswith("class "):
+        return ["@pydantic.with_config(_CONFIG)", *lines]
+    name = lines[0].split(" ", 1)[0]
+    return [*lines, f"{name}.__pydantic_config__ = _CONFIG  # type: ignore[attr-defined]"]
+
+
 def render_pydantic(model: Model) -> str:
     """TypedDicts validated by a strict pydantic ``TypeAdapter``: exact, unlike a
     ``BaseModel`` whose optional fields would need a ``None`` default."""
     src = _Source(model, "pydantic", shipped=False)
     body: list[str] = []
-    config = "@pydantic.with_config(_CONFIG)"
     for struct in model.structs:
         body += [
             "",
             "",
-            config,
-            *_typeddict_class(src, struct.name, struct.props, _struct_doc(model, struct)),
+            *_configured(
+                _typeddict_class(src, struct.name, struct.props, _struct_doc(model, struct))
+            ),
         ]
     for event in model.events:
         doc = f"{event.name} ({event.stability}): {event.description}"
         body += [
             "",
             "",
-            config,
-            *_typeddict_class(src, event.cls, _envelope_props(model, event), doc),
+            *_configured(_typeddict_class(src, event.cls, _envelope_props(model, event), doc)),
         ]
     unknown_doc = (
         "A delivery whose type this module does not know (a newer catalog, or webhook.test)."
@@ -604,8 +656,9 @@ def render_pydantic(model: Model) -> str:
     body += [
         "",
         "",
-        config,
-        *_typeddict_class(src, "UnknownEvent", _envelope_props(model, None), unknown_doc),
+        *_configured(
+            _typeddict_class(src, "UnknownEvent", _envelope_props(model, None), unknown_doc)
+        ),
     ]
     body += ["", "", *_union("Event", [e.cls for e in model.events])]
     body += [

@@ -333,7 +333,8 @@ class Webhook:
 
     def __repr__(self) -> str:
         return (
-            f"<Webhook {len(self._keys)} secret(s), tolerance={self.tolerance}s, "
+            f"<Webhook {len(self._keys)} secret(s), {len(self._publics)} ed25519 key(s), "
+            f"tolerance={self.tolerance}s, "
             f"headers {self.header_prefix}-*>"
         )
 
