@@ -25,6 +25,7 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
+    from . import models, types
     from ._catalog import Catalog, Event, load_catalog
     from ._compat import (
         CompatReport,
@@ -72,7 +73,15 @@ _LAZY: dict[str, str] = {
 }
 
 
+#: public submodules, also imported on first use (``conformance.models.decode``).
+_SUBMODULES = frozenset({"models", "types"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -82,7 +91,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})
 
 
 __all__ = [
@@ -117,6 +126,8 @@ __all__ = [
     "load_catalog",
     "load_side",
     "load_waivers",
+    "models",
     "release_report",
+    "types",
     "validate",
 ]

@@ -63,6 +63,9 @@ class ConformanceConfig:
     baseline: str | None = _setting(
         None, "string", "baseline for the compatibility gate item, e.g. git:origin/main"
     )
+    seed: int | None = _setting(
+        None, "string", "a fixed random seed, so every run draws the same deliveries"
+    )
 
     @property
     def collects(self) -> bool:
@@ -190,7 +193,26 @@ def _positive_int(raw: Any, where: str) -> int:
         raise UsageError(f"{where}: expected a positive integer, but got {raw!r}") from None
     if value < 1:
         raise UsageError(f"{where}: expected a positive integer, but got {raw!r}")
+    if value > MAX_COUNT:
+        raise UsageError(f"{where}: expected at most {MAX_COUNT}, but got {raw!r}")
     return value
+
+
+def _seed(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise UsageError(f"{where}: expected a whole number, but got {raw!r}")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"{where}: expected a whole number, but got {raw!r}") from None
+    if value < 0:
+        raise UsageError(f"{where}: expected a whole number >= 0, but got {raw!r}")
+    return value
+
+
+#: Largest count setting accepted (the CLI's count options share the bound): a bigger
+#: one would not finish today, so it is a typo rather than a wish.
+MAX_COUNT = 1_000_000
 
 
 def _boolean(raw: Any, where: str) -> bool:
@@ -210,4 +232,5 @@ _PARSERS: dict[str, Any] = {
     "contract": _boolean,
     "catalog": _text,
     "baseline": _text,
+    "seed": _seed,
 }

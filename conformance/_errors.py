@@ -11,6 +11,49 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
+def safe_repr(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, or a stand-in if repr itself fails.
+
+    Values come from users and their code: a ``__repr__`` that raises, or an int too long
+    for ``repr``, must not turn an error report into a traceback.
+    """
+    try:
+        text = repr(value)
+    except BaseException:  # anything at all: this runs while reporting
+        text = f"<{_type_name(value)} object (repr failed)>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_exception(exc: BaseException, limit: int = 500) -> str:
+    """``"TypeName: message"`` for any exception, even one whose ``__str__`` raises.
+
+    The message is put on one line (newlines become spaces) and cut to ``limit``
+    characters, so it fits the one-line error format.
+    """
+    name = _type_name(exc)
+    try:
+        message = str(exc)
+    except BaseException:  # a hostile __str__ must not escape
+        try:
+            message = f"(str() failed; args={safe_repr(exc.args)})"
+        except BaseException:
+            message = "(str() failed)"
+    if not isinstance(message, str):  # pragma: no cover - str() always returns str
+        message = "(str() failed)"
+    message = " ".join(message.split())
+    if len(message) > limit:
+        message = message[: limit - 3] + "..."
+    return f"{name}: {message}" if message else name
+
+
+def _type_name(value: object) -> str:
+    try:
+        name = type(value).__qualname__
+    except BaseException:  # a metaclass may do anything
+        return "object"
+    return name if isinstance(name, str) else "object"
+
+
 def json_pointer(path: Iterable[str | int]) -> str:
     """Return the RFC 6901 JSON pointer for a sequence of keys and indexes."""
     parts = [str(p).replace("~", "~0").replace("/", "~1") for p in path]

@@ -29,6 +29,14 @@ MARKER = (
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Register the ``conformance_*`` ini settings and their ``--conformance-*`` options."""
     group = parser.getgroup("conformance", "casedev-conformance webhook contract tests")
+    group.addoption(
+        "--conformance",
+        action="store_true",
+        dest="conformance_run",
+        default=False,
+        help="add the conformance items even when test paths are given "
+        "(they are added by themselves only to a run without paths)",
+    )
     for name, (kind, help_text) in SETTINGS.items():
         option = "--conformance-" + name.replace("_", "-")
         if kind == "linelist":
@@ -95,11 +103,13 @@ def conformance_config(request: pytest.FixtureRequest) -> ConformanceConfig:
 
 
 @pytest.fixture
-def conformance_catalog(conformance_config: ConformanceConfig) -> Catalog:
+def conformance_catalog(
+    conformance_config: ConformanceConfig, request: pytest.FixtureRequest
+) -> Catalog:
     """The catalog (packaged or pinned), narrowed to the events this test is scoped to."""
     from ._plugin import catalog_for
 
-    return catalog_for(conformance_config)
+    return catalog_for(conformance_config, request.config)
 
 
 @pytest.fixture

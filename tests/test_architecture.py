@@ -21,6 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "conformance"
 #: Layers, lowest first: a module imports only from its own layer or below.
 LAYERS: dict[str, int] = {
     "conformance._errors": 1,
+    "conformance._files": 1,
     "conformance._config": 1,
     "conformance._ids": 1,
     "conformance._version": 1,
@@ -202,3 +203,46 @@ def test_importing_strategies_loads_no_runner_and_starts_no_thread() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[] 1"
+
+
+def _calls(name: str) -> Iterator[tuple[str, int]]:
+    """``(module, line)`` of every call of ``name(...)`` (or ``x.name(...)``) in the package."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called == name:
+                    yield module_name(path), node.lineno
+
+
+@pytest.mark.parametrize(
+    ("name", "home"),
+    [
+        # One Hypothesis settings builder: health checks, deadline, phases decided once.
+        ("settings", "conformance._generation._search"),
+        # One failure renderer for the CLI and the plugin.
+        ("_handler_traceback", "conformance._fuzzing._render"),
+    ],
+)
+def test_one_of_each(name: str, home: str) -> None:
+    places = {module for module, _ in _calls(name)}
+    # The profile read (settings() with no arguments) is how the builder is called too.
+    assert places <= {home}, f"{name}(...) is built outside {home}: {sorted(places - {home})}"
+
+
+def test_deliveries_are_validated_one_way() -> None:
+    """The validation package (validator, fast path, factory) checks deliveries with
+    jsonschema_rs only, so a delivery is judged the same by ``validate`` and by the
+    plugin's delivery factory, whatever optional format checkers are installed."""
+    imported = {
+        target
+        for path in sorted((PACKAGE / "_validation").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for target in (
+            [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        )
+    }
+    assert not {m for m in imported if m == "jsonschema" or m.startswith("jsonschema.")}

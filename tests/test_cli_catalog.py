@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOCS_PAGE, FIXTURES, SCHEMAS
+from conftest import DOCS_PAGE, FIXTURES, SCHEMAS, cli, cli_process
 
 from conformance._catalog._docs_import import parse_docs
 
@@ -22,15 +21,7 @@ CASES = sorted((FIXTURES / "payloads").glob("*/*.json"))
 
 
 def run(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "conformance", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        check=False,
-    )
-    return subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-    )
+    return cli(*args, stdin=stdin)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -366,8 +357,8 @@ def test_parallel_scan_gives_the_same_report_as_a_sequential_one(tmp_path: Path)
     """Several byte ranges, problems spread over them: same lines, same order, same sums."""
     deliveries = _deliveries() * 4  # ~2,900 lines, ~1 MB: several 64 KB ranges
     path = _jsonl(tmp_path / "big.jsonl", deliveries)
-    sequential = run("validate", "--jobs", "1", path)
-    parallel = run("validate", "--jobs", "2", path)
+    sequential = cli_process("validate", "--jobs", "1", path)
+    parallel = cli_process("validate", "--jobs", "2", path)
     assert sequential.returncode == parallel.returncode == 1
     assert parallel.stdout == sequential.stdout
     assert f"{len(deliveries)} deliveries" in parallel.stdout
@@ -377,4 +368,4 @@ def test_parallel_scan_names_the_absolute_line_of_bad_input(tmp_path: Path) -> N
     good = _good_lines(100)
     path = tmp_path / "late.jsonl"
     path.write_bytes(good * 20 + b'{"id": "evt_\n' + good)
-    assert_one_line_error(run("validate", "--jobs", "2", path), str(path), "line 2001", "truncated")
+    assert_one_line_error(cli_process("validate", "--jobs", "2", path), str(path), "line 2001", "truncated")

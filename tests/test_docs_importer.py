@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
+import conftest
 import pytest
 from conftest import DOCS_PAGE, SCHEMAS
 from hypothesis import given
@@ -18,12 +18,7 @@ from conformance._catalog._notation import parse_type, render_type
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return conftest.cli(*args)
 
 
 def _tree(root: Path) -> dict[str, bytes]:

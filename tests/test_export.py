@@ -10,6 +10,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import conftest
 import pytest
 import schemathesis
 from conftest import ROOT
@@ -33,12 +34,7 @@ PATH = "/webhooks/casedev"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", "export", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return conftest.cli("export", *args)
 
 
 def resolve(document: dict[str, Any], ref: str) -> Any:

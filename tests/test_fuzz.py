@@ -8,13 +8,12 @@ import datetime as dt
 import json
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import hypothesis.strategies as st
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cli, cli_process
 from hypothesis import given, settings
 
 from conformance import FuzzReport, UsageError, fuzz, load_catalog
@@ -63,14 +62,7 @@ def bug_line(name: str) -> int:
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args],
-        capture_output=True,
-        check=False,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
+    return cli(*args, cwd=cwd)
 
 
 @pytest.mark.parametrize("name", sorted(BUGGY))
@@ -301,8 +293,9 @@ def test_cli_duplicates_are_a_contract_case(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "case contract:duplicate-delivery" in out.stdout
     saved = next(tmp_path.glob("contract-duplicate-delivery-*.json"))
-    # A fresh process: the saved sequence alone reproduces it.
-    assert run_cli("replay", str(saved), "--target", target).returncode == 1
+    # A fresh process (the handler's memory of seen ids gone): the saved sequence alone
+    # reproduces it.
+    assert cli_process("replay", str(saved), "--target", target).returncode == 1
     assert run_cli("fuzz", target, *common, "--schema-only").returncode == 0
 
 

@@ -62,8 +62,8 @@ PUBLIC_API = {
     "InputError", "ReleaseReport", "Rule", "SchemaError", "Side", "UnknownEventError",
     "UsageError", "ValidationError", "Waiver", "Webhook", "WebhookVerificationError",
     "Witness", "__version__", "check_compatibility", "fuzz", "fuzz_receiver",
-    "history_report", "load_catalog", "load_side", "load_waivers", "release_report",
-    "validate",
+    "history_report", "load_catalog", "load_side", "load_waivers", "models",
+    "release_report", "types", "validate",
 }  # fmt: skip
 
 
@@ -87,3 +87,42 @@ def test_importing_the_package_stays_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _imported_top_level_modules() -> set[str]:
+    """Every top-level module the package imports, anywhere (functions included)."""
+    import ast
+
+    found: set[str] = set()
+    for path in Path(conformance.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def test_every_runtime_dependency_is_imported_by_the_library() -> None:
+    """A package the library never imports is not a runtime dependency (use an extra)."""
+    import re
+    import tomllib
+
+    root = Path(conformance.__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {re.split(r"[<>=!~\[; ]", dep, maxsplit=1)[0] for dep in project["dependencies"]}
+    modules = {name.lower().replace("-", "_") for name in names}
+    unused = sorted(modules - _imported_top_level_modules())
+    assert unused == [], f"runtime dependencies the library never imports: {unused}"
+    assert "schemathesis" in project["optional-dependencies"]["schemathesis"][0]
+
+
+def test_the_packaged_catalog_is_loaded_once_and_shared() -> None:
+    """One cache of the packaged catalog (the loader's): every default is that object."""
+    from conformance._generation import generators
+    from conformance._validation import validator_for
+
+    packaged = conformance.load_catalog()
+    assert conformance.load_catalog() is packaged
+    assert generators().catalog is packaged
+    assert validator_for().catalog is packaged

@@ -67,7 +67,7 @@ def test_correct_handler_passes_one_item_per_event_and_contract_case(
 ) -> None:
     consumer(pytester, CORRECT, conformance_handler="webhooks.py:handle")
     result = pytester.runpytest_subprocess(
-        *FAST, "-rA", "--conformance-max-examples=3", "--junitxml=report.xml"
+        *FAST, "-rA", "-v", "--conformance-max-examples=3", "--junitxml=report.xml"
     )
     outcomes = outcomes_by_id(result.stdout.str())
     events = [n for n in outcomes if not n.startswith("pyproject.toml::conformance[contract:")]
@@ -144,7 +144,7 @@ def test_buggy_handler_fails_on_exactly_the_broken_event_with_and_without_xdist(
 
     # The failure shows the minimal delivery and a replay command that reproduces it.
     assert "KeyError: 'pageCount'" in stdout
-    assert "Minimal failing delivery:" in stdout
+    assert "minimal failing delivery:" in stdout
     replay = re.search(r"casedev-conformance replay (\S+) --target (\S+)", stdout)
     assert replay is not None, stdout
     saved, target = replay.groups()

@@ -40,6 +40,7 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "contract": st.booleans(),
     "catalog": st.from_regex(r"[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
     "baseline": st.from_regex(r"git:[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
+    "seed": st.integers(0, 2**32),
 }
 
 
@@ -130,6 +131,20 @@ def test_factory_applies_changes_and_fails_closed() -> None:
     with pytest.raises(ValidationError, match=r"at /id"):
         make_delivery(CATALOG, "ocr.job.created", id="not-an-event-id")
     assert make_delivery(CATALOG, "ocr.job.created", id="x", validate=False)["id"] == "x"
+
+
+@pytest.mark.parametrize(
+    "stamp", ["2026-13-01T00:00:00Z", "2026-04-24 15:12:09", "yesterday", "2026-04-24T25:00:00Z"]
+)
+def test_factory_and_validate_agree_on_date_times(stamp: str) -> None:
+    # One validator for both: the factory must reject exactly what validate() rejects,
+    # whatever format-checking extras happen to be installed.
+    with pytest.raises(ValidationError, match=r"/occurred_at") as caught:
+        make_delivery(CATALOG, "ocr.job.created", occurred_at=stamp)
+    delivery = make_delivery(CATALOG, "ocr.job.created", occurred_at=stamp, validate=False)
+    with pytest.raises(ValidationError) as direct:
+        validate(delivery, catalog=CATALOG)
+    assert str(caught.value) == str(direct.value)
 
 
 def test_precedence_through_pytest(

@@ -4,7 +4,6 @@ in-process and servers on loopback."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cli
 
 from conformance import Webhook
 from conformance._fuzzing._target import _import_file, load_object
@@ -31,15 +30,7 @@ EXAMPLE_SECRET = load_object(f"{EXAMPLE}:SECRET")
 def run(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        timeout=120,
-    )
+    return cli(*args, env=env, cwd=cwd)
 
 
 def fuzz_args(*args: str) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import CatalogError
+from .._files import make_dir, remove_file, write_file
 from ._keys import NO_DESCRIPTION, RESOURCE_KEY, SCHEMA_DIALECT, SCOPE_KEY, STABILITY_KEY
 from ._notation import parse_type
 
@@ -234,7 +235,7 @@ def import_docs(docs_file: str | Path, out: str | Path) -> list[Path]:
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"cannot read docs page: {exc}", file=docs_path) from None
     specs = parse_docs(text, path=str(docs_path))
-    out_dir = Path(out)
+    out_dir = make_dir(out, what="catalog folder")
     files: dict[Path, str] = {}
     for spec in specs:
         files[out_dir / spec.stability / f"{spec.name}.json"] = dump_json(event_schema(spec))
@@ -252,8 +253,7 @@ def import_docs(docs_file: str | Path, out: str | Path) -> list[Path]:
         if folder.is_dir():
             for stale in folder.glob("*.json"):
                 if stale not in files:
-                    stale.unlink()
+                    remove_file(stale, what="stale schema")
     for path, content in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        write_file(path, content, what="schema")
     return sorted(files)

@@ -182,9 +182,117 @@ def read_json(path: Path) -> Any:
         raise SchemaError(f"invalid JSON: {exc}", file=path) from None
 
 
+#: Every draft 2020-12 keyword (core, applicator, validation, unevaluated, format,
+#: content and meta-data vocabularies, plus draft-07's ``definitions``/``dependencies``).
+SCHEMA_KEYWORDS: frozenset[str] = frozenset(
+    [
+        "$schema",
+        "$id",
+        "$ref",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$vocabulary",
+        "$comment",
+        "$defs",
+        "definitions",
+        "dependencies",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "prefixItems",
+        "items",
+        "contains",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "type",
+        "const",
+        "enum",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxContains",
+        "minContains",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "dependentRequired",
+        "format",
+        "contentEncoding",
+        "contentMediaType",
+        "contentSchema",
+        "title",
+        "description",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "examples",
+    ]
+)
+
+
+#: Deepest JSON nesting accepted in a schema: every tool walks schemas recursively, and a
+#: pathological depth must be refused here, not surface as RecursionError somewhere else.
+MAX_SCHEMA_DEPTH = 64
+
+
+def _depth_beyond(root: Any, limit: int) -> str | None:
+    """The JSON pointer of the first node nested deeper than ``limit``, else None."""
+    stack: list[tuple[Any, list[str | int]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > limit:
+            return json_pointer(path)
+        if isinstance(node, dict):
+            stack.extend((v, [*path, k]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(node))
+    return None
+
+
 def check_schema(schema: Any, *, file: Path | str | None = None, event: str | None = None) -> None:
-    """Raise ``SchemaError`` unless ``schema`` is a valid draft 2020-12 schema whose
-    local and catalog ``$ref`` targets all resolve."""
+    """Raise ``SchemaError`` unless ``schema`` is a valid draft 2020-12 schema.
+
+    JSON Schema ignores unknown keys, so any JSON object is technically a schema; an
+    object none of whose keys is a schema keyword (or an ``x-`` annotation) is almost
+    certainly some other JSON file given by mistake, and is refused too.
+    """
+    deepest = _depth_beyond(schema, MAX_SCHEMA_DEPTH)
+    if deepest is not None:
+        raise SchemaError(
+            f"nested deeper than {MAX_SCHEMA_DEPTH} levels; no payload schema needs that",
+            file=file,
+            event=event,
+            pointer=deepest,
+        )
+    if isinstance(schema, dict) and schema:
+        known = [k for k in schema if k in SCHEMA_KEYWORDS or str(k).startswith("x-")]
+        if not known:
+            keys = ", ".join(sorted(map(str, schema))[:5])
+            raise SchemaError(
+                f"not a JSON Schema: none of its keys ({keys}) is a JSON Schema keyword",
+                file=file,
+                event=event,
+                pointer="",
+            )
     import jsonschema_rs
 
     try:
@@ -218,15 +326,84 @@ def check_refs(schemas: dict[str, tuple[Path | None, str | None, dict[str, Any]]
     registry: Registry[Any] = Registry().with_resources(
         (uri, DRAFT202012.create_resource(s)) for uri, (_, _, s) in schemas.items()
     )
+    # Every subschema by identity -> (resource URI, JSON pointer), to place $ref targets.
+    where: dict[int, tuple[str, str]] = {}
+    for uri, (_, _, schema) in schemas.items():
+        for pointer, node in _nodes(schema, []):
+            where[id(node)] = (uri, pointer)
+    # A $ref site (resource URI, pointer of the "$ref" key) -> the $ref sites its target holds.
+    leads_to: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for uri, (path, event, schema) in schemas.items():
         for pointer, ref in _refs(schema, []):
             resolver = registry.resolver(base_uri=uri)
             try:
-                resolver.lookup(ref)
+                target = resolver.lookup(ref).contents
             except Unresolvable:
                 raise SchemaError(
                     f"dangling $ref {ref!r}", file=path, event=event, pointer=pointer
                 ) from None
+            place = where.get(id(target))
+            if place is None:  # pragma: no cover - every resolved target is one of ours
+                continue
+            leads_to[(uri, pointer)] = [
+                (place[0], place[1] + inner) for inner, _ in _refs(target, [])
+            ]
+    _check_no_cycles(leads_to, schemas)
+
+
+def _check_no_cycles(
+    leads_to: dict[tuple[str, str], list[tuple[str, str]]],
+    schemas: dict[str, tuple[Path | None, str | None, dict[str, Any]]],
+) -> None:
+    """Raise ``SchemaError`` at the first ``$ref`` that leads back to itself.
+
+    A recursive schema describes payloads of unbounded depth; the generator, the
+    compatibility checker and the exporters all expand ``$ref`` and would never end, so
+    the catalog refuses recursion where it loads rather than each tool failing later.
+    """
+    done: set[tuple[str, str]] = set()
+    for start in leads_to:
+        if start in done:
+            continue
+        # Iterative depth-first search: a long $ref chain must not hit Python's recursion limit.
+        on_path: set[tuple[str, str]] = {start}
+        stack: list[tuple[tuple[str, str], Iterator[tuple[str, str]]]] = [
+            (start, iter(leads_to.get(start, ())))
+        ]
+        while stack:
+            site, pending = stack[-1]
+            following = next(pending, None)
+            if following is None:
+                stack.pop()
+                on_path.discard(site)
+                done.add(site)
+                continue
+            if following in on_path:
+                uri, pointer = following
+                path, event, _ = schemas[uri]
+                raise SchemaError(
+                    "recursive $ref (it leads back to itself); recursive schemas are not "
+                    "supported: give the nesting a fixed depth",
+                    file=path,
+                    event=event,
+                    pointer=pointer,
+                )
+            if following not in done:
+                on_path.add(following)
+                stack.append((following, iter(leads_to.get(following, ()))))
+
+
+def _nodes(node: Any, path: list[str | int]) -> Iterator[tuple[str, Any]]:
+    """Every object and array in ``node`` with its JSON pointer (skipping literal values)."""
+    if isinstance(node, (dict, list)):
+        yield json_pointer(path), node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("const", "enum", "default", "examples"):
+                yield from _nodes(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _nodes(value, [*path, index])
 
 
 def _refs(node: Any, path: list[str | int]) -> Iterator[tuple[str, str]]:
@@ -304,7 +481,12 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def _load_folder(root: Path) -> Catalog:
-    root = root.resolve()  # file URIs (the $ref base of schemas without $id) need absolute paths
+    try:
+        root = (
+            root.resolve()
+        )  # file URIs (the $ref base of schemas without $id) need absolute paths
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise CatalogError(f"cannot read: {exc}", file=root) from None
     if not root.is_dir():
         raise CatalogError("not a catalog folder (expected stable/ and beta/ inside)", file=root)
     events: list[Event] = []

@@ -11,14 +11,7 @@ import orjson
 from .._catalog import STABILITIES, load_catalog
 from .._errors import CatalogError
 from . import EXIT_FOUND, EXIT_OK
-
-catalog_option = click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A catalog folder to use instead of the packaged one.",
-)
+from ._options import QUIET, catalog_option, common_options, echo
 
 
 @click.group()
@@ -27,6 +20,7 @@ def catalog() -> None:
 
 
 @catalog.command("import")
+@common_options
 @click.argument("docs_file", type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -35,16 +29,33 @@ def catalog() -> None:
     show_default=True,
     help="The catalog folder to write.",
 )
-def import_cmd(docs_file: Path, out: Path) -> None:
-    """Turn the Case.dev 'Event types' docs page into JSON Schemas."""
+@click.option(
+    "--modules",
+    "modules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where to regenerate the typed modules (types.py, models.py); default: the "
+    "'conformance' folder beside --out when there is one (a source checkout).",
+)
+def import_cmd(docs_file: Path, out: Path, modules_dir: Path | None) -> None:
+    """Turn the Case.dev 'Event types' docs page into JSON Schemas, and regenerate the
+    typed modules from them."""
     from .._catalog import import_docs
+    from .._codegen import write_shipped
 
     written = import_docs(docs_file, out)
-    load_catalog(out)  # fail closed if what we wrote does not load
-    click.echo(f"wrote {len(written)} files to {out}")
+    cat = load_catalog(out)  # fail closed if what we wrote does not load
+    echo(f"wrote {len(written)} files to {out}", level=QUIET)
+    if modules_dir is None:
+        beside = out.resolve().parent / "conformance"
+        modules_dir = beside if (beside / "__init__.py").is_file() else None
+    if modules_dir is not None:
+        for path in write_shipped(cat, modules_dir):
+            echo(f"regenerated {path}")
 
 
 @catalog.command("docs")
+@common_options
 @catalog_option
 @click.option(
     "--check",
@@ -67,15 +78,16 @@ def docs_cmd(catalog_dir: Path | None, check_file: Path | None) -> None:
         raise CatalogError(f"cannot read docs page: {exc}", file=check_file) from None
     drift = docs_drift(text, cat, path=str(check_file))
     for item in drift:
-        click.echo(str(item))
+        echo(str(item))
     if drift:
         click.echo(f"{len(drift)} difference(s) between {check_file} and the schemas", err=True)
         sys.exit(EXIT_FOUND)
-    click.echo(f"{check_file} agrees with the {len(cat)} event schemas")
+    echo(f"{check_file} agrees with the {len(cat)} event schemas", level=QUIET)
     sys.exit(EXIT_OK)
 
 
 @click.command("list")
+@common_options
 @catalog_option
 @click.option(
     "--stability",
@@ -84,12 +96,28 @@ def docs_cmd(catalog_dir: Path | None, check_file: Path | None) -> None:
     help="Only stable or only beta events.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "tsv", "json"]),
+    default=None,
+    help="table on a terminal; tsv (tab-separated, one event a line, no header) when piped.",
 )
-def list_events(catalog_dir: Path | None, stability: str | None, fmt: str) -> None:
-    """List the catalog's events with stability, scope and resource."""
+def list_events(catalog_dir: Path | None, stability: str | None, fmt: str | None) -> None:
+    """List the catalog's events with stability, scope and resource.
+
+    On a terminal: a table. Piped (or --format tsv): one event a line, its fields
+    separated by tabs, nothing cut, so `cut -f1` and `grep` work.
+    """
     cat = load_catalog(catalog_dir)
     events = [e for e in cat if stability is None or e.stability == stability]
+    if fmt is None:
+        fmt = "table" if sys.stdout.isatty() else "tsv"
+    if fmt == "tsv":
+        for e in events:
+            fields = (e.name, e.stability, e.scope, e.resource or "-", e.description)
+            # A tab or newline inside a field would shift the columns: make them spaces.
+            click.echo("\t".join(" ".join(str(f).split()) for f in fields))
+        return
     if fmt == "json":
         rows = [
             {

@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from .._errors import UsageError
+from .._files import write_file
 from . import command_entry
+from ._options import QUIET, common_options, echo, verbosity
 
 
 @click.command("compat")
@@ -63,6 +65,7 @@ from . import command_entry
     default=None,
     help="Write the report here instead of stdout.",
 )
+@common_options
 @command_entry
 def compat(  # noqa: PLR0917 - click passes every option
     sides: tuple[str, ...],
@@ -89,6 +92,7 @@ def compat(  # noqa: PLR0917 - click passes every option
         load_waivers,
         render,
         render_rules,
+        verdict_line,
     )
 
     if list_rules:
@@ -124,10 +128,11 @@ def compat(  # noqa: PLR0917 - click passes every option
     )
     text = render(report, fmt, color=color)
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_file(output, text, what="report")
+        # The report went to the file; the terminal still gets the verdict.
+        echo(f"{verdict_line(report)} (report: {output})", level=QUIET)
+    elif verbosity() == QUIET and fmt == "text":
+        echo(verdict_line(report), level=QUIET)
     else:
         click.echo(text, nl=False)
     return report.exit_code

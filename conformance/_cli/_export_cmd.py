@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from .._errors import UsageError
+from .._files import write_file
+from ._options import catalog_option, common_options
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,13 +35,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Signature header names are PREFIX-id, PREFIX-timestamp, PREFIX-signature.",
         ),
-        click.option(
-            "--catalog",
-            "catalog_dir",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="A catalog folder to use instead of the packaged one.",
-        ),
+        catalog_option,
         click.option(
             "--output",
             "-o",
@@ -51,7 +46,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return common_options(command)
 
 
 def _emit(document: dict[str, Any], output: Path | None) -> None:
@@ -59,10 +54,7 @@ def _emit(document: dict[str, Any], output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, "utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", file=output) from None
+    write_file(output, text, what="document")
 
 
 def _catalog(catalog_dir: Path | None, events: tuple[str, ...]) -> Any:

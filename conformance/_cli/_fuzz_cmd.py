@@ -7,16 +7,15 @@ target that cannot be imported or called, a pattern that matches no event).
 from __future__ import annotations
 
 import json
-import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
 from .._errors import UsageError
+from .._files import write_file
 from .._fuzzing import (
     DEFAULT_DEADLINE,
     DEFAULT_FAILURES_DIR,
@@ -24,82 +23,13 @@ from .._fuzzing import (
     CaseResult,
     FuzzReport,
     HandlerFailure,
+    format_failure,
+    format_report,
 )
 from . import EXIT_FOUND, EXIT_OK
+from ._options import QUIET, VERBOSE, catalog_option, common_options, echo, verbosity
+from ._params import MAX_COUNT, POSITIVE_SECONDS
 from ._receiver_cmd import receiver_options
-
-_SHOWN_STRING = 200
-
-
-def _shorten(value: Any) -> Any:
-    """Long strings cut for the terminal (the saved file keeps them whole)."""
-    if isinstance(value, str) and len(value) > _SHOWN_STRING:
-        return value[:_SHOWN_STRING] + f"... ({len(value)} characters)"
-    if isinstance(value, dict):
-        return {k: _shorten(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_shorten(v) for v in value]
-    return value
-
-
-def _indent(text: str, prefix: str = "    ") -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
-
-
-def format_failure(number: int, failure: HandlerFailure, *, replay_target: str | None) -> str:
-    """A human-readable block for one distinct failure."""
-    lines = [f"FAIL {number}: {failure.summary}"]
-    case = f" (case {failure.case})" if failure.case and failure.case != failure.event else ""
-    lines.append(f"  event:    {failure.event}{case}")
-    if failure.frame is not None:
-        lines.append(f"  handler:  {failure.frame}")
-        if failure.frame.line:
-            lines.append(f"            {failure.frame.line}")
-    if failure.kind == "exception":
-        lines.append(f"  raised:   {type(failure.exception).__name__}")
-    total = len(failure.deliveries)
-    if total > 1:
-        lines.append(
-            f"  sequence: failed on delivery {failure.index + 1} of {total}; the earlier ones:"
-        )
-        for earlier in failure.deliveries[: failure.index]:
-            lines.append(_indent(json.dumps(_shorten(earlier), ensure_ascii=False)))
-    lines.append("  minimal failing delivery:")
-    lines.append(_indent(json.dumps(_shorten(failure.delivery), indent=2, ensure_ascii=False)))
-    if failure.path is not None:
-        lines.append(f"  saved:    {failure.path}")
-        if replay_target is not None:
-            command = [
-                "casedev-conformance",
-                "replay",
-                str(failure.path),
-                "--target",
-                replay_target,
-            ]
-            lines.append(f"  replay:   {shlex.join(command)}")
-    return "\n".join(lines)
-
-
-def format_report(report: FuzzReport, *, replay_target: str | None) -> str:
-    """The whole report: each distinct failure, then a one-line summary."""
-    blocks = [
-        format_failure(i, f, replay_target=replay_target)
-        for i, f in enumerate(report.failures, start=1)
-    ]
-    events = sum(1 for c in report.cases if not c.id.startswith("contract:"))
-    contract = len(report.cases) - events
-    mode = (
-        f"{events} events + {contract} contract cases"
-        if report.contract
-        else f"{events} events, schema only"
-    )
-    found = len(report.failures)
-    verdict = f"{found} distinct failure{'s' if found != 1 else ''}" if found else "no failures"
-    blocks.append(
-        f"{verdict} in {report.handler}: {report.examples} delivery sequences over {mode} "
-        f"in {report.seconds:.1f} s (seed {report.seed}; rerun with --seed {report.seed})"
-    )
-    return "\n\n".join(blocks)
 
 
 @contextmanager
@@ -128,11 +58,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[CaseResult, int, int], None] 
 
 
 def _write_report(path: Path, report: FuzzReport) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
+    write_file(
+        path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", what="report"
+    )
 
 
 def run_handler_fuzz(
@@ -145,14 +73,18 @@ def run_handler_fuzz(
     contract: bool,
     failures_dir: Path,
     report_path: Path | None,
+    catalog_dir: Path | None = None,
 ) -> int:
     """Fuzz the handler named by ``target``; print the report; return the exit code."""
+    from .._catalog import load_catalog
     from .._fuzzing import fuzz as run_fuzz
-    from .._fuzzing import fuzz_cases, load_target
+    from .._fuzzing import fuzz_cases, load_target, report_verdict
 
     handler = load_target(target)
-    cases = fuzz_cases(list(events) or ["*"], contract=contract)  # bad patterns: exit 2
-    with _progress(sys.stderr.isatty()) as progress:
+    catalog = load_catalog(catalog_dir)
+    # bad patterns: exit 2
+    cases = fuzz_cases(list(events) or ["*"], contract=contract, catalog=catalog)
+    with _progress(sys.stderr.isatty() and verbosity() != QUIET) as progress:
         report = run_fuzz(
             handler,
             list(events) or ["*"],
@@ -163,15 +95,25 @@ def run_handler_fuzz(
             failures_dir=failures_dir,
             progress=progress,
             cases=cases,
+            catalog=catalog,
         )
     report.handler = target
-    click.echo(format_report(report, replay_target=target))
+    if verbosity() == QUIET:
+        echo(report_verdict(report), level=QUIET)
+    else:
+        echo(format_report(report, replay_target=target))
+    for case in report.cases:
+        echo(
+            f"  {case.id}: {case.examples} examples, {case.failures} failing, {case.seconds:.2f} s",
+            level=VERBOSE,
+        )
     if report_path is not None:
         _write_report(report_path, report)
     return EXIT_OK if report.ok else EXIT_FOUND
 
 
 @click.command("fuzz")
+@common_options
 @receiver_options
 @click.argument("target", required=False, metavar="TARGET")
 @click.option(
@@ -184,7 +126,7 @@ def run_handler_fuzz(
 )
 @click.option(
     "--max-examples",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_COUNT),
     default=DEFAULT_MAX_EXAMPLES,
     help="Examples per fuzz case (each event and each contract rule) "
     f"[default: {DEFAULT_MAX_EXAMPLES} for a handler TARGET, 5 per event for --app/--url].",
@@ -192,7 +134,7 @@ def run_handler_fuzz(
 @click.option("--seed", type=int, default=None, help="Make the run repeatable.")
 @click.option(
     "--deadline",
-    type=click.FloatRange(min=0, min_open=True),
+    type=POSITIVE_SECONDS,
     default=DEFAULT_DEADLINE,
     show_default=True,
     help="Seconds a handler may take per delivery before it counts as a failure "
@@ -218,6 +160,7 @@ def run_handler_fuzz(
     default=None,
     help="Also write the report as JSON to FILE.",
 )
+@catalog_option
 def fuzz(
     *,
     target: str | None,
@@ -228,6 +171,7 @@ def fuzz(
     schema_only: bool,
     failures_dir: Path,
     report_path: Path | None,
+    catalog_dir: Path | None,
 ) -> None:
     """Fuzz a webhook handler with every delivery the contract allows.
 
@@ -246,41 +190,61 @@ def fuzz(
         contract=not schema_only,
         failures_dir=failures_dir,
         report_path=report_path,
+        catalog_dir=catalog_dir,
     )
     sys.exit(code)
 
 
 @click.command("replay")
+@common_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--target",
-    required=True,
+    default=None,
     metavar="TARGET",
-    help="The handler: package.module:callable or path/to/file.py:callable.",
+    help="The handler: package.module:callable or path/to/file.py:callable "
+    "(default: [tool.conformance] handler).",
 )
 @click.option(
     "--deadline",
-    type=click.FloatRange(min=0, min_open=True),
+    type=POSITIVE_SECONDS,
     default=DEFAULT_DEADLINE,
     show_default=True,
     help="Seconds a handler may take per delivery.",
 )
-def replay(file: Path, target: str, deadline: float) -> None:
+@catalog_option
+def replay(file: Path, target: str | None, deadline: float, catalog_dir: Path | None) -> None:
     """Rerun the deliveries saved in FILE (by `fuzz`) on a handler, without Hypothesis.
 
-    Exit 1 if the handler still fails, 0 if it now accepts them all.
+    Each saved delivery is first checked against the catalog (the packaged one, or
+    --catalog): one the catalog no longer allows is named on stderr, since a failure
+    on it may no longer matter. Exit 1 if the handler still fails, 0 if it now accepts
+    them all.
     """
+    from .._catalog import load_catalog
     from .._fuzzing import load_failure, load_target
     from .._fuzzing import replay as run_replay
+    from .._validation import validator_for
 
+    if target is None:
+        raise UsageError("missing --target TARGET (or handler in [tool.conformance])")
     handler = load_target(target)
-    load_failure(file)  # unreadable or malformed: exit 2 before running anything
+    deliveries = load_failure(file)  # unreadable or malformed: exit 2 before running anything
+    validator = validator_for(load_catalog(catalog_dir))
+    for number, delivery in enumerate(deliveries, start=1):
+        if validator.outcome(delivery) == "invalid":
+            problem = validator.errors(delivery)[0]
+            click.echo(
+                f"casedev-conformance: warning: {file}: delivery {number} no longer fits "
+                f"the catalog: {problem}",
+                err=True,
+            )
     try:
         count = run_replay(file, handler, deadline=deadline)
     except HandlerFailure as failure:
         failure.path = None
-        click.echo(format_failure(1, failure, replay_target=None))
-        click.echo(f"\nstill failing: {file}")
+        echo(format_failure(1, failure, replay_target=None))
+        echo(f"\nstill failing: {file}", level=QUIET)
         sys.exit(EXIT_FOUND)
-    click.echo(f"ok: {target} accepted all {count} deliveries in {file}")
+    echo(f"ok: {target} accepted all {count} deliveries in {file}", level=QUIET)
     sys.exit(EXIT_OK)

@@ -22,9 +22,22 @@ from urllib.parse import quote
 import click
 
 from .._errors import UsageError
+from .._files import write_file
+from .._webhooks import MAX_TOLERANCE
 from . import EXIT_FOUND, EXIT_OK
+from ._options import QUIET, echo, from_command_line, from_settings, verbosity
+from ._params import POSITIVE_SECONDS
 
 SECRET_ENV = "CASEDEV_WEBHOOK_SECRET"
+#: Receiver-only options (parameter name: flag) that a handler TARGET must not get.
+_RECEIVER_ONLY = {
+    "fail_on": "--fail-on",
+    "subscribed": "--subscribed",
+    "side_effects_target": "--side-effects",
+    "side_effects_url": "--side-effects-url",
+    "side_effects_command": "--side-effects-command",
+    "junit_path": "--junit",
+}
 #: Seconds a side-effect URL or command may take to answer (a hang guard, not a limit).
 HOOK_TIMEOUT = 60.0
 
@@ -45,7 +58,8 @@ _OPTIONS = [
         "--secret",
         default=None,
         metavar="SECRET",
-        help=f"The receiver's signing secret (whsec_...); default: ${SECRET_ENV}.",
+        help=f"The receiver's signing secret (whsec_...), or a whsk_ key to sign v1a "
+        f"(ed25519; the receiver holds its whpk_); default: ${SECRET_ENV}.",
     ),
     click.option(
         "--secret-env",
@@ -61,16 +75,22 @@ _OPTIONS = [
     ),
     click.option(
         "--time-limit",
-        type=click.FloatRange(min=0, min_open=True),
+        type=POSITIVE_SECONDS,
         default=None,
         help="Seconds a receiver may take to answer [default: 10].",
     ),
     click.option(
         "--tolerance",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=MAX_TOLERANCE),
         default=300,
         show_default=True,
         help="The receiver's timestamp tolerance in seconds (stale/future forgeries go beyond).",
+    ),
+    click.option(
+        "--cacert",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="With --url https://...: a PEM file of CA certificates to trust.",
     ),
     click.option(
         "--header-prefix",
@@ -155,6 +175,7 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         time_limit: float | None,
         tolerance: int,
         header_prefix: str,
+        cacert: Path | None,
         fail_on: str,
         subscribed: tuple[str, ...],
         side_effects_target: str | None,
@@ -163,43 +184,45 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         junit_path: Path | None,
         **kwargs: Any,
     ) -> Any:
+        ctx = click.get_current_context()
+        # A target given on the command line replaces the configured one(s).
+        typed = from_command_line(ctx, "target", "app_spec", "url")
+        if typed:
+            if "target" not in typed and from_settings(ctx, "target"):
+                kwargs["target"] = None
+            if "app_spec" not in typed and from_settings(ctx, "app_spec"):
+                app_spec = None
         given = [
             n
             for n, v in (("TARGET", kwargs.get("target")), ("--app", app_spec), ("--url", url))
             if v
         ]
         if len(given) > 1:
+            configured = " ([tool.conformance] sets handler and app: choose on the command line)"
             raise UsageError(
                 f"give exactly one of TARGET, --app and --url, not {' and '.join(given)}"
+                + (configured if not typed else "")
             )
         if not given:
             raise UsageError(
                 "missing TARGET (a handler), --app TARGET (a WSGI/ASGI receiver) or --url URL"
             )
-        ctx = click.get_current_context()
         if kwargs.get("target"):
-            receiver_only = [
-                flag
-                for flag, name in (
-                    ("--secret", "secret"),
-                    ("--secret-env", "secret_env"),
-                    ("--time-limit", "time_limit"),
-                    ("--fail-on", "fail_on"),
-                    ("--subscribed", "subscribed"),
-                    ("--side-effects", "side_effects_target"),
-                    ("--side-effects-url", "side_effects_url"),
-                    ("--side-effects-command", "side_effects_command"),
-                    ("--junit", "junit_path"),
-                )
-                if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)
-            ]
+            if from_settings(ctx, "secret_env"):
+                secret_env = None  # configured for the receiver, not asked for here
+            if secret is not None or secret_env is not None or time_limit is not None:
+                raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
+            if cacert is not None:
+                raise UsageError("--cacert needs --url")
+            receiver_only = from_command_line(ctx, *_RECEIVER_ONLY)
             if receiver_only:
-                raise UsageError(f"{', '.join(receiver_only)}: need --app or --url")
+                flags = [flag for name, flag in _RECEIVER_ONLY.items() if name in receiver_only]
+                raise UsageError(f"{', '.join(flags)}: need --app or --url")
             return command(*args, **kwargs)
         handler_only = [
             flag
             for flag, name in (("--deadline", "deadline"), ("--schema-only", "schema_only"))
-            if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)
+            if from_command_line(ctx, name)
         ]
         if handler_only:
             used = "--app" if app_spec else "--url"
@@ -208,9 +231,8 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 f"{'apply' if len(handler_only) > 1 else 'applies'} only to a handler TARGET, "
                 f"not to {used} (a receiver has --time-limit)"
             )
-        explicit_examples = ctx.get_parameter_source("max_examples") not in (
-            click.core.ParameterSource.DEFAULT,
-            None,
+        explicit_examples = bool(from_command_line(ctx, "max_examples")) or from_settings(
+            ctx, "max_examples"
         )
         code = run_receiver_fuzz(
             app_spec=app_spec,
@@ -223,8 +245,10 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
             receiver_path=receiver_path,
             tolerance=tolerance,
             header_prefix=header_prefix,
+            cacert=cacert,
             failures_dir=kwargs.get("failures_dir"),
             report_path=kwargs.get("report_path"),
+            catalog_dir=kwargs.get("catalog_dir"),
             fail_on=fail_on,
             subscribed=subscribed,
             side_effects=side_effects_hook(
@@ -253,12 +277,15 @@ def run_receiver_fuzz(
     header_prefix: str,
     failures_dir: Path | None,
     report_path: Path | None,
+    catalog_dir: Path | None = None,
+    cacert: Path | None = None,
     fail_on: str = "all",
     subscribed: tuple[str, ...] = (),
     side_effects: Callable[[str], int] | None = None,
     junit_path: Path | None = None,
 ) -> int:
     """Run receiver fuzzing, print the report, save failing requests; return the exit code."""
+    from .._catalog import load_catalog
     from .._fuzzing import load_target
     from .._webhooks import DEFAULT_EXAMPLES_PER_EVENT, DEFAULT_TIME_LIMIT, fuzz_receiver
 
@@ -269,6 +296,7 @@ def run_receiver_fuzz(
         url,
         secret=secret,
         events=events or "*",
+        catalog=load_catalog(catalog_dir),
         max_examples=max_examples or DEFAULT_EXAMPLES_PER_EVENT,
         seed=seed,
         time_limit=time_limit or DEFAULT_TIME_LIMIT,
@@ -276,6 +304,7 @@ def run_receiver_fuzz(
         tolerance=tolerance,
         header_prefix=header_prefix,
         save_dir=folder,
+        cacert=cacert,
         subscribed=subscribed or None,
         side_effects=side_effects,
         fail_on=fail_on,
@@ -287,21 +316,14 @@ def run_receiver_fuzz(
             replay += f" --receiver-path {shlex.quote(receiver_path)}"
     else:
         replay = shlex.join(["casedev-conformance", "send", str(url)])
-    click.echo(report.format(replay_command=replay))
+    text = report.format(replay_command=replay)
+    # -q: the verdict is the report's last line.
+    echo(text.rstrip("\n").rsplit("\n", 1)[-1] if verbosity() == QUIET else text, level=QUIET)
     if report_path is not None:
-        _write(report_path, json.dumps(report.to_dict(), indent=2) + "\n")
+        write_file(report_path, json.dumps(report.to_dict(), indent=2) + "\n", what="report")
     if junit_path is not None:
-        _write(junit_path, report.to_junit())
+        write_file(junit_path, report.to_junit(), what="JUnit report")
     return EXIT_OK if report.ok else EXIT_FOUND
-
-
-def _write(path: Path, text: str) -> None:
-    """Write an output file, creating its folder; a failure is a usage error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
 
 
 def side_effects_hook(

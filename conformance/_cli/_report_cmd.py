@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from .._errors import UsageError
+from .._files import write_file
 from . import command_entry
+from ._options import common_options
 
 
 @click.command("report")
@@ -46,6 +48,7 @@ from . import command_entry
 @click.option(
     "--fail-on-breaking", is_flag=True, help="Exit 1 when a release broke a stable event."
 )
+@common_options
 @command_entry
 def report(  # noqa: PLR0917 - click passes every option
     from_ref: str | None,
@@ -76,10 +79,7 @@ def report(  # noqa: PLR0917 - click passes every option
         chosen = [reports]
     text = RENDERERS[fmt](reports)
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_file(output, text, what="report")
     else:
         click.echo(text, nl=False)
     for r in chosen:

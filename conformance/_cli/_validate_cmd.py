@@ -18,6 +18,8 @@ from .._catalog import load_catalog
 from .._errors import InputError
 from .._validation import DeliveryValidator, Problem, Tally, scan
 from . import EXIT_FOUND, EXIT_OK
+from ._options import QUIET, catalog_option, common_options, verbosity
+from ._params import MAX_JOBS
 
 
 def _text_problem(out: IO[str], problem: Problem) -> None:
@@ -53,22 +55,21 @@ def _summary_text(out: IO[str], tally: Tally) -> None:
         out.write("\nunknown event types (not in the catalog; not validated, not invalid):\n")
         for name in sorted(tally.unknown):
             out.write(f"  {name:<{width - 2}}  {tally.unknown[name]:>8}\n")
+    out.write(f"\n{_verdict(tally)}\n")
+
+
+def _verdict(tally: Tally) -> str:
     valid, invalid, unknown = (_total(c) for c in (tally.valid, tally.invalid, tally.unknown))
-    out.write(
-        f"\n{valid + invalid + unknown} deliveries: {valid} valid, {invalid} invalid, "
-        f"{unknown} of unknown event types\n"
+    return (
+        f"{valid + invalid + unknown} deliveries: {valid} valid, {invalid} invalid, "
+        f"{unknown} of unknown event types"
     )
 
 
 @click.command("validate")
+@common_options
 @click.argument("files", nargs=-1, required=True)
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A catalog folder to use instead of the packaged one.",
-)
+@catalog_option
 @click.option(
     "--format",
     "fmt",
@@ -79,17 +80,24 @@ def _summary_text(out: IO[str], tally: Tally) -> None:
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_JOBS),
     default=0,
     show_default=True,
     help="Worker processes for JSON Lines files (Linux; 0 or 1: none).",
 )
-def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Exit 0 when FILES hold no delivery at all (by default that is an input error).",
+)
+def validate(
+    files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int, allow_empty: bool
+) -> None:
     """Validate deliveries in FILES (JSON, a JSON array, or JSON Lines; '-' for stdin).
 
     Prints every invalid delivery (file:line, event, JSON pointer, reason) and a
     per-event summary. Exit 0 if all are valid, 1 if any is invalid, 2 for unreadable
-    input. Deliveries of event types not in the catalog are counted separately.
+    input or no delivery at all (unless --allow-empty). Deliveries of event types not in the catalog are counted separately.
     """
     for name in files:
         if name != "-" and not Path(name).is_file():
@@ -100,13 +108,30 @@ def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: i
     # Batches hold hundreds of fresh dicts and make no reference cycles: without this
     # the cyclic collector would scan them over and over for nothing.
     gc.disable()
+    try:
+        _run(files, catalog_dir, fmt, jobs, allow_empty)
+    finally:
+        gc.enable()  # the CLI may run in-process (tests, embedding): leave gc as found
+
+
+def _run(
+    files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: int, allow_empty: bool
+) -> None:
     validator = DeliveryValidator(load_catalog(catalog_dir))
     out = sys.stdout
     tally = Tally()
+    quiet = verbosity() == QUIET
     show = _json_problem if fmt == "json" else _text_problem
     for problem in scan(validator, files, tally, jobs=jobs):
-        show(out, problem)
+        if not quiet:
+            show(out, problem)
     invalid = _total(tally.invalid)
+    if not allow_empty and not (tally.valid or tally.invalid or tally.unknown):
+        # A CI gate fed nothing (an empty capture, a wrong glob) must not pass quietly.
+        raise InputError(
+            f"no deliveries in {', '.join('standard input' if f == '-' else f for f in files)}; "
+            "pass --allow-empty if that is expected"
+        )
     if fmt == "json":
         summary = {
             "summary": {
@@ -121,6 +146,8 @@ def validate(files: tuple[str, ...], catalog_dir: Path | None, fmt: str, jobs: i
             }
         }
         out.write(orjson.dumps(summary).decode() + "\n")
+    elif quiet:
+        out.write(_verdict(tally) + "\n")
     else:
         _summary_text(out, tally)
     out.flush()

@@ -96,13 +96,19 @@ def render_text(report: CompatReport, *, color: bool = False) -> str:
             f"[yellow]STALE   [/] waiver {escape(w.origin)} ({escape(w.rule)} {escape(w.event)} "
             f"{escape(w.pointer or '')}) matches no finding; remove it"
         )
-    counts = report.to_dict()["summary"]
-    verdict = "[bold green]OK[/]" if report.ok else "[bold red]FAILED[/]"
-    console.print(
-        f"{verdict}: {len(report.events)} event(s) compared, {counts['breaking']} breaking, "
-        f"{counts['warning']} non-gating, {counts['waived']} waived, {counts['info']} info"
-    )
+    head, _, rest = verdict_line(report).partition(":")
+    console.print(f"[{'bold green' if report.ok else 'bold red'}]{head}[/]:{escape(rest)}")
     return buffer.getvalue()
+
+
+def verdict_line(report: CompatReport) -> str:
+    """The one-line verdict: ``OK: 53 event(s) compared, 0 breaking, ...`` (no colour)."""
+    counts = report.to_dict()["summary"]
+    return (
+        f"{'OK' if report.ok else 'FAILED'}: {len(report.events)} event(s) compared, "
+        f"{counts['breaking']} breaking, {counts['warning']} non-gating, "
+        f"{counts['waived']} waived, {counts['info']} info"
+    )
 
 
 def _md(value: Any) -> str:

@@ -9,6 +9,7 @@ An expired waiver waives nothing and fails the run; one that matches nothing is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from .._catalog import check_pattern, matches
 from .._errors import CompatibilityError, ConformanceError
 from ._rules import RULES
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FIELDS = ("rule", "event", "reason", "approver", "expires")
 
 
@@ -110,7 +112,11 @@ def _parse(entry: Any, file: Path, index: int) -> Waiver:
         expires = expires.date()
     if not isinstance(expires, dt.date):
         try:
-            expires = dt.date.fromisoformat(str(expires))
+            # Only the extended form: fromisoformat also takes 20270101 and 2027-W01-1,
+            # which a reviewer would not read as a date.
+            if not isinstance(expires, str) or not _DATE.fullmatch(expires):
+                raise ValueError
+            expires = dt.date.fromisoformat(expires)
         except ValueError:
             raise CompatibilityError(
                 f"expires must be a date YYYY-MM-DD, not {expires!r}",

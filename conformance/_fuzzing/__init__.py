@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ._handler import DEFAULT_DEADLINE, HandlerFailure, check_handler
 from ._ownership import owner, owns
+from ._render import format_failure, format_report, replay_command, report_verdict
 from ._runner import (
     DEFAULT_FAILURES_DIR,
     DEFAULT_MAX_EXAMPLES,
@@ -26,6 +27,8 @@ __all__ = [
     "FuzzReport",
     "HandlerFailure",
     "check_handler",
+    "format_failure",
+    "format_report",
     "fuzz",
     "fuzz_cases",
     "load_failure",
@@ -33,6 +36,8 @@ __all__ = [
     "owner",
     "owns",
     "replay",
+    "replay_command",
+    "report_verdict",
     "save_failure",
     "split_spec",
 ]

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._catalog import Catalog
 from .._errors import ConformanceError, FuzzError, InputError, UsageError
-from .._generation import FuzzCase, build_cases
+from .._files import make_dir, write_file
+from .._generation import SEARCH, FuzzCase, build_cases, search_settings
 from ._handler import DEFAULT_DEADLINE, Frame, HandlerFailure, check_handler, describe_exception
 from ._ownership import owner as owner_of
 
@@ -164,23 +165,19 @@ def save_failure(failure: HandlerFailure, directory: str | Path) -> Path:
     The name is derived from the case and the deliveries, so the same failure saved
     twice lands in the same file.
     """
-    folder = Path(directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot create the failures folder: {exc.strerror or exc}", file=folder
-        ) from None
+    folder = make_dir(directory, what="failures folder")
     body = json.dumps(failure.deliveries, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(body.encode()).hexdigest()[:10]
     path = folder / f"{_slug(failure.case or failure.event or 'delivery')}-{digest}.json"
     failure.path = path
     text = json.dumps(failure_record(failure), indent=2, ensure_ascii=False, allow_nan=False)
-    try:
-        path.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", file=path) from None
+    write_file(path, text + "\n", what="failure file")
     return path
+
+
+#: The keys without which a JSON object is not a delivery at all (a handler dispatches on
+#: ``type`` and reads ``data``).
+DELIVERY_KEYS = ("type", "data")
 
 
 def load_failure(path: str | Path) -> list[dict[str, Any]]:
@@ -206,6 +203,21 @@ def load_failure(path: str | Path) -> list[dict[str, Any]]:
         )
     if not deliveries:
         raise InputError("no deliveries to replay", file=file, pointer=pointer)
+    for index, delivery in enumerate(deliveries):
+        # {} or {"hello": 1} would "pass" any handler: refuse what is not a delivery.
+        missing = [k for k in DELIVERY_KEYS if k not in delivery]
+        where = pointer if isinstance(data, dict) and pointer == "" else f"{pointer}/{index}"
+        if missing:
+            raise InputError(
+                f"not a delivery (no {', '.join(missing)}); expected a failure file saved "
+                "by `fuzz`, a delivery object or a list of deliveries",
+                file=file,
+                pointer=where,
+            )
+        if not isinstance(delivery["type"], str):
+            raise InputError(
+                "not a delivery: type is not a string", file=file, pointer=where + "/type"
+            )
     return deliveries
 
 
@@ -278,22 +290,12 @@ class _Search:
         self.timed_out = False
 
     def run(self, case: FuzzCase, *, max_examples: int, seed: int) -> None:
-        from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+        from hypothesis import given
         from hypothesis import seed as seed_decorator
         from hypothesis.errors import HypothesisException
 
         @seed_decorator(seed)
-        @settings(
-            max_examples=max_examples,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            phases=[Phase.explicit, Phase.generate, Phase.shrink],
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            report_multiple_bugs=True,
-            print_blob=False,
-        )
+        @search_settings(max_examples=max_examples, phases=SEARCH, report_multiple_bugs=True)
         @given(case.strategy)
         def search(deliveries: list[dict[str, Any]]) -> None:
             if self.timed_out:

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .._errors import UsageError
+from .._errors import UsageError, describe_exception
 
 _FORMAT = "use package.module:callable or path/to/file.py:callable"
 
@@ -58,7 +58,7 @@ def _import_file(path: Path, spec: str) -> ModuleType:
     except Exception as exc:
         del sys.modules[name]
         raise UsageError(
-            f"target {spec!r}: importing {str(path)!r} failed: {type(exc).__name__}: {exc}"
+            f"target {spec!r}: importing {str(path)!r} failed: {describe_exception(exc)}"
         ) from exc
     return module
 
@@ -77,7 +77,7 @@ def _import_module(name: str, spec: str) -> ModuleType:
         ) from exc
     except Exception as exc:
         raise UsageError(
-            f"target {spec!r}: importing {name!r} failed: {type(exc).__name__}: {exc}"
+            f"target {spec!r}: importing {name!r} failed: {describe_exception(exc)}"
         ) from exc
 
 

@@ -19,18 +19,13 @@ _PROBED: dict[str, str | None] = {}
 
 def _probe(strategy: SearchStrategy[Any], validator: Any) -> str | None:
     """Draw a few values; return an error description, or None if all went well."""
-    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import given
+
+    from ._search import search_settings
 
     problems: list[str] = []
 
-    @settings(
-        max_examples=10,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        verbosity=Verbosity.quiet,
-    )
+    @search_settings(max_examples=10)
     @given(strategy)
     def draw(value: Any) -> None:
         if not validator.is_valid(value):

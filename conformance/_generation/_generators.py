@@ -22,14 +22,11 @@ from . import _contract
 from ._compiler import Compiler, Options, registry_for, with_extras
 
 _BY_CATALOG: weakref.WeakKeyDictionary[Catalog, Generators] = weakref.WeakKeyDictionary()
-_DEFAULT: list[Catalog] = []
 
 
 def default_catalog() -> Catalog:
-    """The packaged catalog, loaded once."""
-    if not _DEFAULT:
-        _DEFAULT.append(load_catalog())
-    return _DEFAULT[0]
+    """The packaged catalog (the loader keeps the one cache of it)."""
+    return load_catalog()
 
 
 def generators(catalog: Catalog | None = None) -> Generators:

@@ -12,13 +12,11 @@ fixed, sorted order so every xdist worker collects the same list.
 
 from __future__ import annotations
 
-import functools
-import json
+import contextlib
 import os
 import random
-import shlex
 import sys
-import traceback
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,15 +36,18 @@ from .._errors import ConformanceError, UsageError
 
 #: The name the loaded plugin is registered under.
 PLUGIN_NAME = "conformance-impl"
+#: Items put their terminal-summary lines in ``user_properties`` under this key, so
+#: they reach the controller under xdist.
+SUMMARY_KEY = "casedev-conformance"
 
 if TYPE_CHECKING:
-    from .._fuzzing import HandlerFailure
     from .._generation import FuzzCase
 
+#: This package's folder: its frames and warnings are the tool's, not the user's.
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 #: Where failing deliveries are saved, relative to the rootdir.
 FAILURES_DIR = Path(".conformance") / "failures"
 _WORKER_SEED_KEY = "conformance_seed"
-_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
 
 class ConformancePlugin:
@@ -68,8 +69,15 @@ class ConformancePlugin:
         self.app: Callable[..., Any] | None = None
         self.secret: str | None = None
         self.forced_seed = config.getoption("hypothesis_seed", None)
-        self.seed = _session_seed(config, self.forced_seed)
+        # The seed setting fixes the seed as --hypothesis-seed would, but for our items only.
+        self.seed = _session_seed(
+            config, self.forced_seed if self.forced_seed is not None else settings.seed
+        )
         self.anchor = config.inipath or config.rootpath / "conformance"
+        #: Lines for the terminal summary: what failed and how to rerun it.
+        self.failed: list[str] = []
+        #: Warnings already passed on (each is shown once a session).
+        self.warned: set[tuple[Any, ...]] = set()
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> ConformancePlugin:
@@ -95,7 +103,10 @@ class ConformancePlugin:
     # -- hooks -------------------------------------------------------------------------
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
-        """Catalog version, event counts, handler and seed, so a run can be reproduced."""
+        """With ``-v``: catalog version, event counts, handler and seed. (A failing run's
+        summary names the seed anyway; a passing run needs none of it.)"""
+        if config.get_verbosity() < 1:
+            return []
         selected = len(self.selected)
         source = self.settings.catalog or "packaged"
         lines = [
@@ -109,11 +120,13 @@ class ConformancePlugin:
         return lines
 
     def _seed_text(self) -> str:
-        from hypothesis import settings
+        from .._generation import active_profile
 
         if self.forced_seed is not None:
             return f"{self.forced_seed} (from --hypothesis-seed)"
-        if settings().derandomize:
+        if self.settings.seed is not None:
+            return f"{self.seed} (from the conformance seed setting)"
+        if active_profile().derandomize:
             return "derandomized by the Hypothesis profile"
         return f"{self.seed} (rerun with --hypothesis-seed={self.seed})"
 
@@ -128,18 +141,27 @@ class ConformancePlugin:
             return ConformanceFile.from_parent(parent, path=file_path)
         return None
 
+    def attached(self) -> bool:
+        """Whether this run selected the conformance items on purpose.
+
+        They belong to the configuration, as ``testpaths`` do: a run without paths
+        (``pytest``, ``pytest -m conformance``) gets them; a run naming paths or tests
+        (``pytest tests/test_x.py``, ``pytest tests/test_x.py::test_y``) runs just
+        those, unless ``--conformance`` asks for the items too (or the ini file is
+        named itself: ``pytest pyproject.toml``).
+        """
+        if self.config.getoption("conformance_run", False):
+            return True
+        return self.config.args_source is not pytest.Config.ArgsSource.ARGS
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        """Add the items when the ini file was not collected (the usual case: testpaths).
-
-        Arguments that name test ids (``path::test``) select exactly those tests, so
-        they get no conformance items unless they name them.
-        """
+        """Add the items when the ini file was not collected (the usual case: testpaths)."""
         if not self.settings.collects or any(isinstance(i.parent, ConformanceFile) for i in items):
             return
-        if any("::" in arg for arg in config.args):
+        if not self.attached():
             return
         collector = ConformanceFile.from_parent(session, path=self.anchor)
         added = [item for item in collector.collect() if isinstance(item, pytest.Item)]
@@ -147,6 +169,73 @@ class ConformancePlugin:
         report = pytest.CollectReport(collector.nodeid, "passed", None, [*added])
         session.ihook.pytest_collectreport(report=report)
         items.extend(added)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Note what each failing item of ours asks the summary to show."""
+        if report.failed:
+            self.failed.extend(
+                str(value) for key, value in report.user_properties if key == SUMMARY_KEY
+            )
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """On failure: the failing events and the commands that rerun them. On a pass:
+        nothing."""
+        if not self.failed:
+            return
+        terminalreporter.section("casedev-conformance")
+        for entry in dict.fromkeys(self.failed):
+            terminalreporter.line(entry)
+        if self.forced_seed is None:
+            terminalreporter.line(
+                f"rerun the same examples with --hypothesis-seed={self.seed}"
+                if not _derandomized()
+                else "examples are derandomized by the Hypothesis profile: a rerun repeats them"
+            )
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """Run our items with warnings filtered to those a user can act on."""
+        if not isinstance(item, _Item):
+            return (yield)
+        with self.actionable_warnings(item.name):
+            return (yield)
+
+    @contextlib.contextmanager
+    def actionable_warnings(self, name: str) -> Iterator[None]:
+        """Pass on only the warnings a user can act on, each once a session.
+
+        Hypothesis' warnings and warnings raised in Hypothesis' or this package's code
+        concern the tool, not the user's code: they are dropped. A warning the handler
+        (or code it calls) raises is re-issued once per session, at the handler's
+        line, saying where it came from and what to do.
+        """
+        import hypothesis
+        from hypothesis.errors import HypothesisWarning
+
+        tool_dirs = (_PACKAGE_DIR, str(Path(hypothesis.__file__).resolve().parent))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                kept = [
+                    m
+                    for m in caught
+                    if not isinstance(m.message, HypothesisWarning)
+                    and not str(Path(m.filename).resolve()).startswith(tool_dirs)
+                ]
+        for message in kept:
+            key = (message.category, str(message.message), message.filename, message.lineno)
+            if key in self.warned:
+                continue
+            self.warned.add(key)
+            warnings.warn_explicit(
+                f"{message.message} (raised by your code while casedev-conformance ran "
+                f"{name}: fix it there, or filter it with filterwarnings)",
+                message.category,
+                message.filename,
+                message.lineno,
+            )
 
     # -- what to collect ---------------------------------------------------------------
 
@@ -172,9 +261,10 @@ class ConformancePlugin:
 
     def replay_command(self, path: Path) -> str:
         """The shell command that reruns a saved failure against this session's handler."""
+        from .._fuzzing import replay_command
+
         where = _relative(path, self.config.invocation_params.dir)
-        target = self.settings.handler or ""
-        return f"casedev-conformance replay {shlex.quote(where)} --target {shlex.quote(target)}"
+        return replay_command(where, self.settings.handler or "")
 
 
 def settings_from_pytest(config: pytest.Config) -> ConformanceConfig:
@@ -223,7 +313,13 @@ class ConformanceFailure(Exception):
 
 
 class _Item(pytest.Item):
-    """What every item of ours shares: our own failure text, located at the ini file."""
+    """What every item of ours shares: the ``conformance`` marker (so ``-m conformance``
+    selects them and ``-m "not conformance"`` leaves them out), our own failure text
+    located at the ini file, and warnings filtered to those a user can act on."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_marker("conformance")
 
     def repr_failure(
         self,
@@ -246,7 +342,6 @@ class ConformanceItem(_Item):
     def __init__(self, *, case: FuzzCase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
-        self.add_marker("conformance")
 
     def runtest(self) -> None:
         """Run the case's strategy through ``check_handler`` under Hypothesis.
@@ -255,9 +350,10 @@ class ConformanceItem(_Item):
         item on what fails on the plain event, a contract item on what fails only
         because of what that contract case adds. Each bug fails exactly one item.
         """
-        from hypothesis import HealthCheck, Phase, given, seed, settings
+        from hypothesis import given, seed
 
         from .._fuzzing import DEFAULT_DEADLINE, HandlerFailure, check_handler, owns
+        from .._generation import active_profile, search_settings
 
         plugin = _plugin(self.config)
         handler = plugin.handler
@@ -280,18 +376,14 @@ class ConformanceItem(_Item):
         # item shares this function, so add the case id (and target) to keep them apart.
         key = f"casedev-conformance:{plugin.settings.handler}:{self.case.id}"
         conformance_case._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
-        overrides: dict[str, Any] = {
-            "deadline": None,
-            # Health checks judge the strategies, which are ours to keep healthy.
-            "suppress_health_check": list(HealthCheck),
-            # The explain phase reruns the handler hundreds of times to annotate
-            # Hypothesis' own report, which this item replaces with its own.
-            "phases": [p for p in settings().phases if p is not Phase.explain],
-        }
-        if plugin.settings.max_examples is not None:
-            overrides["max_examples"] = plugin.settings.max_examples
-        test = settings(**overrides)(given(self.case.strategy)(conformance_case))
-        if plugin.forced_seed is None and not settings().derandomize:
+        # The user's profile is the base (database, derandomize, example count).
+        chosen = search_settings(
+            profile=True, phases=None, max_examples=plugin.settings.max_examples
+        )
+        test = chosen(given(self.case.strategy)(conformance_case))
+        if plugin.forced_seed is None and (
+            plugin.settings.seed is not None or not active_profile().derandomize
+        ):
             test = seed(plugin.seed)(test)
         try:
             test()
@@ -304,15 +396,28 @@ class ConformanceItem(_Item):
             raise
 
     def _describe(self, failures: Sequence[BaseException]) -> str:
-        from .._fuzzing import HandlerFailure, save_failure
+        from .._fuzzing import HandlerFailure, format_failure, save_failure
 
         plugin = _plugin(self.config)
         folder = self.config.rootpath / FAILURES_DIR
         parts = []
-        for failure in failures:
+        for number, failure in enumerate(failures, start=1):
             assert isinstance(failure, HandlerFailure)
             path = save_failure(failure, folder)
-            parts.append(_failure_text(failure, path, plugin))
+            # Shown relative to where pytest was started, so the command runs as printed.
+            failure.path = Path(_relative(path, self.config.invocation_params.dir))
+            self.user_properties.append(
+                (
+                    SUMMARY_KEY,
+                    f"{failure.event or '?'}: {failure.summary}\n"
+                    f"  replay: {plugin.replay_command(path)}",
+                )
+            )
+            parts.append(
+                format_failure(
+                    number, failure, replay_target=plugin.settings.handler, with_traceback=True
+                )
+            )
         head = "; ".join(f.summary for f in failures if isinstance(f, HandlerFailure))
         return "\n\n".join([head, f"{self.name}: {self.case.description}", *parts])
 
@@ -377,9 +482,16 @@ def config_for(request: pytest.FixtureRequest) -> ConformanceConfig:
     return _with_marker(request.config, request.node)
 
 
-def catalog_for(settings: ConformanceConfig) -> Catalog:
-    """The catalog named by ``settings``, narrowed to its events."""
+def catalog_for(settings: ConformanceConfig, config: pytest.Config | None = None) -> Catalog:
+    """The catalog named by ``settings``, narrowed to its events.
+
+    A session's pinned catalog is loaded once, by the plugin; fixtures reuse it rather
+    than keeping a second cache of loaded catalogs.
+    """
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME) if config is not None else None
     try:
+        if isinstance(plugin, ConformancePlugin):
+            return plugin.catalog.select(*settings.events)
         return _catalog(settings.catalog).select(*settings.events)
     except ConformanceError as exc:
         pytest.fail(f"casedev-conformance: {exc}", pytrace=False)
@@ -420,7 +532,7 @@ def delivery_factory(catalog: Catalog) -> Callable[..., dict[str, Any]]:
 def parametrize_events(metafunc: pytest.Metafunc) -> None:
     """Parametrize ``conformance_event`` over the events the test is scoped to."""
     settings = _with_marker(metafunc.config, metafunc.definition)
-    names = catalog_for(settings).names
+    names = catalog_for(settings, metafunc.config).names
     metafunc.parametrize("conformance_event", names, ids=names)
 
 
@@ -451,8 +563,8 @@ def _plugin(config: pytest.Config) -> ConformancePlugin:
     return plugin
 
 
-@functools.lru_cache(maxsize=8)
 def _catalog(path: str | Path | None) -> Catalog:
+    """The catalog at ``path``: the packaged one comes from the loader's one cache."""
     return load_catalog(path)
 
 
@@ -513,36 +625,14 @@ def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
             yield exc
 
 
+def _derandomized() -> bool:
+    from .._generation import active_profile
+
+    return bool(active_profile().derandomize)
+
+
 def _relative(path: Path, base: Path) -> str:
     try:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
-
-
-def _failure_text(failure: HandlerFailure, path: Path, plugin: ConformancePlugin) -> str:
-    lines = [f"The handler failed on event {failure.event or '?'}: {failure.summary}"]
-    exc = failure.exception
-    tb = exc.__traceback__ if exc is not None else None
-    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        tb = tb.tb_next  # the tool's own frames (the handler runner) are noise here
-    if exc is not None:
-        lines.append("Handler traceback:")
-        lines.extend(
-            "  " + line
-            for chunk in traceback.format_exception(type(exc), exc, tb)
-            for line in chunk.rstrip("\n").splitlines()
-        )
-    if len(failure.deliveries) == 1:
-        lines.append("Minimal failing delivery:")
-        shown: Any = failure.delivery
-    else:
-        lines.append(
-            f"Minimal failing sequence (delivery {failure.index + 1} of "
-            f"{len(failure.deliveries)} fails):"
-        )
-        shown = failure.deliveries
-    lines.append(json.dumps(shown, indent=2, ensure_ascii=False, sort_keys=True))
-    lines.append(f"Saved to {_relative(path, plugin.config.invocation_params.dir)}; replay with:")
-    lines.append(f"  {plugin.replay_command(path)}")
-    return "\n".join(lines)

@@ -4,14 +4,17 @@ JSON Lines and arrays, and the factory of valid example deliveries."""
 from __future__ import annotations
 
 from ._factory import make_delivery
+from ._readers import read_deliveries
 from ._scan import Problem, Tally, scan
-from ._validator import DeliveryValidator, validate
+from ._validator import DeliveryValidator, validate, validator_for
 
 __all__ = [
     "DeliveryValidator",
     "Problem",
     "Tally",
     "make_delivery",
+    "read_deliveries",
     "scan",
     "validate",
+    "validator_for",
 ]

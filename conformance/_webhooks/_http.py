@@ -19,6 +19,7 @@ import http.client
 import inspect
 import io
 import logging
+import ssl
 import sys
 import threading
 import time
@@ -88,6 +89,9 @@ class HttpResponse:
     timed_out: bool = False
     raised: str | None = None
     output: str = ""
+    #: True when no connection could be made (refused, DNS, TLS handshake): the
+    #: receiver was never reached, which is a usage error rather than a finding.
+    unreachable: bool = False
 
     def describe(self, *, body_limit: int = 500) -> str:
         """One line for a report: the status or the error, and the start of the body.
@@ -587,10 +591,13 @@ class URLTransport:
 
     url: str
     description: str = ""
+    #: A PEM file of CA certificates to trust for https:// (a private CA, a test server).
+    cacert: str | Path | None = None
     scheme: str = field(init=False)
     host: str = field(init=False)
     port: int = field(init=False)
     path: str = field(init=False)
+    _tls: ssl.SSLContext | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
@@ -605,6 +612,19 @@ class URLTransport:
         self.port = port or (443 if parts.scheme == "https" else 80)
         self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         self.description = self.description or self.url
+        self._tls: ssl.SSLContext | None = None
+        if self.scheme == "https":
+            try:
+                self._tls = ssl.create_default_context(
+                    cafile=None if self.cacert is None else str(self.cacert)
+                )
+            except (OSError, ssl.SSLError, ValueError) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+                raise UsageError(
+                    f"cannot load CA certificates: {reason}", file=self.cacert
+                ) from None
+        elif self.cacert is not None:
+            raise UsageError(f"--cacert needs an https:// URL, not {self.url!r}")
 
     @property
     def netloc(self) -> str:
@@ -618,9 +638,23 @@ class URLTransport:
         started = time.perf_counter()
         conn: http.client.HTTPConnection
         if self.scheme == "https":
-            conn = http.client.HTTPSConnection(self.host, self.port, timeout=timeout)
+            conn = http.client.HTTPSConnection(
+                self.host, self.port, timeout=timeout, context=self._tls
+            )
         else:
             conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            conn.connect()
+        except (OSError, http.client.HTTPException) as exc:  # refused, DNS, TLS, no route
+            conn.close()
+            timed_out = isinstance(exc, TimeoutError)
+            return HttpResponse(
+                None,
+                elapsed=time.perf_counter() - started,
+                error=f"{type(exc).__name__}: {exc}",
+                timed_out=timed_out,
+                unreachable=True,
+            )
         try:
             conn.putrequest(request.method, request.path, skip_host=True, skip_accept_encoding=True)
             for name, value in request.headers:
@@ -648,13 +682,22 @@ class URLTransport:
 
 
 def transport_for(
-    app: Any = None, url: str | None = None, *, kind: AppKind | None = None
+    app: Any = None,
+    url: str | None = None,
+    *,
+    kind: AppKind | None = None,
+    cacert: str | Path | None = None,
 ) -> Transport:
-    """The transport for exactly one of ``app`` (WSGI or ASGI, detected) and ``url``."""
+    """The transport for exactly one of ``app`` (WSGI or ASGI, detected) and ``url``.
+
+    ``cacert`` (with an https ``url``) names a PEM file of CA certificates to trust.
+    """
     if (app is None) == (url is None):
         raise UsageError("Expected exactly one of app= (a WSGI or ASGI app) and url=")
     if url is not None:
-        return URLTransport(url)
+        return URLTransport(url, cacert=cacert)
+    if cacert is not None:
+        raise UsageError("cacert applies to a URL, not to an in-process app")
     chosen = kind or app_kind(app)
     if chosen == "asgi":
         return ASGITransport(app, description=f"ASGI app {_name(app)}")

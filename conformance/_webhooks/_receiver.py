@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._catalog import Catalog, check_pattern, load_catalog, matches
 from .._errors import FuzzError, UsageError
+from .._files import make_dir, write_file
 from .._ids import new_event_id, new_message_id, now_timestamp
 from ._http import (
     AppKind,
@@ -38,7 +39,13 @@ from ._http import (
     request_headers,
     transport_for,
 )
-from ._signing import DEFAULT_HEADER_PREFIX, DEFAULT_TOLERANCE, Webhook, decode_secret
+from ._signing import (
+    DEFAULT_HEADER_PREFIX,
+    DEFAULT_TOLERANCE,
+    SIGNING_KEY_PREFIX,
+    Webhook,
+    decode_secret,
+)
 
 if TYPE_CHECKING:  # Hypothesis is imported only when a run starts
     from hypothesis import strategies as st
@@ -141,7 +148,7 @@ CHECK_TABLE: Final = (
     Check(
         "strict-signature-labels",
         "spec",
-        "the correct MAC labelled 'v2,' or with no label",
+        "the correct signature labelled 'v2,' or with no label",
         "4xx",
         "only 'v1,' entries are signatures; accepting other labels deviates from the spec",
     ),
@@ -457,13 +464,12 @@ class ReceiverReport:
 
     def save(self, directory: str | Path) -> list[Path]:
         """Write each failing request as a raw HTTP/1.1 message; return the file paths."""
-        folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = make_dir(directory, what="failures folder")
         paths: list[Path] = []
         for index, failure in enumerate(self.failures, 1):
             slug = "".join(c if c.isalnum() else "-" for c in failure.case.lower()).strip("-")
             path = folder / f"{index:03d}-{failure.check}-{slug[:60]}.http"
-            path.write_bytes(failure.request.to_bytes())
+            write_file(path, failure.request.to_bytes(), what="failing request")
             paths.append(path)
         self.saved = paths
         return paths
@@ -532,6 +538,12 @@ class ReceiverReport:
                 f"no finding of a failing severity ({', '.join(sorted(self.fail_on))}); "
                 f"{len(self.failures)} other finding(s) above"
             )
+        else:
+            # The verdict is the last line (what -q prints).
+            counts = {s: sum(1 for f in self.failing if f.severity == s) for s in SEVERITIES}
+            shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+            lines.append("")
+            lines.append(f"FAILED: {len(self.failing)} finding(s) fail the run ({shown})")
         return "\n".join(lines)
 
 
@@ -629,11 +641,14 @@ class _Run:
     def garbage_signed(self, body: bytes) -> dict[str, str]:
         """Well-formed webhook headers whose signature is random: no secret involved."""
         wh = self.webhook
-        mac = base64.b64encode(self.rng.randbytes(32)).decode("ascii")
+        msg_id, stamp = self.message_id(), self.now()
+        # The receiver's scheme's label and length ("v1" HMAC or "v1a" ed25519), random bytes.
+        version, _, real = wh.sign(msg_id, stamp, body).partition(",")
+        noise = base64.b64encode(self.rng.randbytes(len(base64.b64decode(real)))).decode()
         return {
-            wh.id_header: self.message_id(),
-            wh.timestamp_header: str(self.now()),
-            wh.signature_header: "v1," + mac,
+            wh.id_header: msg_id,
+            wh.timestamp_header: str(stamp),
+            wh.signature_header: f"{version},{noise}",
         }
 
     def exchange(self, check: str, case: str, request: HttpRequest) -> HttpResponse | None:
@@ -821,7 +836,8 @@ class _Run:
         msg_id = self.message_id()
         now = self.now()
         good = wh.headers(msg_id, now, body)
-        sig = good[wh.signature_header].removeprefix("v1,")
+        # "v1" (HMAC) or "v1a" (ed25519), as the receiver's key dictates.
+        version, _, sig = good[wh.signature_header].partition(",")
 
         def without(name: str) -> dict[str, str]:
             return {k: v for k, v in good.items() if k != name}
@@ -850,16 +866,26 @@ class _Run:
             {**good, wh.timestamp_header: str(now - 1)},
             body,
         )
-        yield forged, "signature with bad base64", with_sig("v1,!!not*base64!!"), body
+        yield forged, "signature with bad base64", with_sig(f"{version},!!not*base64!!"), body
         yield forged, "empty signature header", with_sig(""), body
-        yield forged, "signature entry 'v1,' with nothing after it", with_sig("v1,"), body
+        yield (
+            forged,
+            f"signature entry '{version},' with nothing after it",
+            with_sig(f"{version},"),
+            body,
+        )
         yield forged, "signature entry without a comma", with_sig("garbage"), body
-        yield forged, "truncated signature", with_sig("v1," + sig[:-8]), body
+        yield forged, "truncated signature", with_sig(f"{version},{sig[:-8]}"), body
         long_sig = base64.b64encode(self.rng.randbytes(7500)).decode("ascii")
-        yield forged, "very long signature header (10 kB)", with_sig("v1," + long_sig), body
+        yield (
+            forged,
+            "very long signature header (10 kB)",
+            with_sig(f"{version},{long_sig}"),
+            body,
+        )
         labels = "strict-signature-labels"
-        yield labels, "the right signature without 'v1,'", with_sig(sig), body
-        yield labels, "the right signature labelled 'v2,'", with_sig("v2," + sig), body
+        yield labels, f"signature without '{version},'", with_sig(sig), body
+        yield labels, "signature with an unknown version 'v2,'", with_sig("v2," + sig), body
         replay = "rejects-replay"
         for label, stamp in (
             (f"timestamp {wh.tolerance + 120} s old", now - wh.tolerance - 120),
@@ -868,11 +894,15 @@ class _Run:
             yield replay, f"{label}, correctly signed", wh.headers(msg_id, stamp, body), body
         bad_stamp = "yesterday"
         content = f"{msg_id}.{bad_stamp}.".encode() + body
-        mac = base64.b64encode(hmac.new(self.key, content, hashlib.sha256).digest()).decode()
+        if version == "v1a":
+            entry = wh.sign_content(content)
+        else:
+            mac = base64.b64encode(hmac.new(self.key, content, hashlib.sha256).digest()).decode()
+            entry = "v1," + mac
         yield (
             replay,
             "non-numeric timestamp, correctly signed",
-            {**good, wh.timestamp_header: bad_stamp, wh.signature_header: "v1," + mac},
+            {**good, wh.timestamp_header: bad_stamp, wh.signature_header: entry},
             body,
         )
 
@@ -1057,6 +1087,7 @@ def fuzz_receiver(
     tolerance: int = DEFAULT_TOLERANCE,
     kind: AppKind | None = None,
     save_dir: str | Path | None = None,
+    cacert: str | Path | None = None,
     subscribed: str | Sequence[str] | None = None,
     side_effects: SideEffects | None = None,
     fail_on: str | Sequence[str] = "all",
@@ -1065,10 +1096,14 @@ def fuzz_receiver(
     schema-breaking) to a receiver and check its answers against the delivery contract.
 
     Give exactly one of ``app`` (a WSGI or ASGI app, run in-process at ``receiver_path``)
-    and ``url`` (a running server). ``secret`` is the receiver's signing secret;
+    and ``url`` (a running server). ``secret`` is the receiver's signing secret
+    (``whsec_``), or a ``whsk_`` ed25519 signing key to sign with Standard Webhooks
+    ``v1a`` (the receiver then verifies with the matching ``whpk_`` public key);
     ``events`` filters the catalog (Case.dev filter syntax); ``max_examples`` payloads
     are drawn per event; ``time_limit`` is the seconds an answer may take. With
-    ``save_dir``, each failing request is written there for replay.
+    ``save_dir``, each failing request is written there for replay. ``cacert`` is a PEM
+    file of CA certificates to trust for an https ``url``. A receiver that cannot be
+    reached at all (refused, DNS, TLS) raises ``FuzzError``.
 
     ``subscribed`` (filter patterns) names the event types the endpoint subscribes to:
     others may be refused with any 4xx. ``side_effects(event_id)`` returns how many
@@ -1087,11 +1122,16 @@ def fuzz_receiver(
         raise UsageError(f"Expected a callable side_effects, but got {side_effects!r}")
     severities = parse_severities(fail_on)
     subscriptions = _patterns(subscribed)
-    key = decode_secret(secret)
-    webhook = Webhook(key, tolerance=tolerance, header_prefix=header_prefix)
+    # A whsk_ key means Standard Webhooks v1a: we sign with it, the receiver verifies
+    # with its whpk_ public key.
+    asymmetric = isinstance(secret, str) and secret.strip().startswith(SIGNING_KEY_PREFIX)
+    key = b"" if asymmetric else decode_secret(secret)
+    webhook = Webhook(
+        secret if asymmetric else key, tolerance=tolerance, header_prefix=header_prefix
+    )
     patterns = (events,) if isinstance(events, str) else tuple(events)
     selected = (catalog or load_catalog()).select(*patterns)
-    transport = transport_for(app, url, kind=kind)
+    transport = transport_for(app, url, kind=kind, cacert=cacert)
     if isinstance(transport, URLTransport):
         path, host = transport.path, transport.netloc
     else:
@@ -1100,7 +1140,10 @@ def fuzz_receiver(
     rng = random.Random(chosen_seed)
     others = [
         Webhook(
-            "whsec_" + base64.b64encode(rng.randbytes(24)).decode(), header_prefix=header_prefix
+            SIGNING_KEY_PREFIX + base64.b64encode(rng.randbytes(32)).decode()
+            if asymmetric
+            else "whsec_" + base64.b64encode(rng.randbytes(24)).decode(),
+            header_prefix=header_prefix,
         )
         for _ in range(3)
     ]
@@ -1150,8 +1193,10 @@ def _patterns(subscribed: str | Sequence[str] | None) -> tuple[str, ...] | None:
 
 
 def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
-    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import given
     from hypothesis import seed as hypothesis_seed
+
+    from .._generation import search_settings
 
     def envelope(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -1165,14 +1210,7 @@ def _drive(run: _Run, catalog: Catalog, max_examples: int, seed: int) -> None:
         name: str, strategy: st.SearchStrategy[Any], label: str, group: str, check: str
     ) -> None:
         @hypothesis_seed(seed)
-        @settings(
-            max_examples=max_examples,
-            deadline=None,
-            database=None,
-            derandomize=False,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @search_settings(max_examples=max_examples)
         @given(strategy)
         def one(data: dict[str, Any]) -> None:
             if not run.stopped:
