@@ -29,6 +29,15 @@ from ._options import QUIET, echo, from_command_line, from_settings, verbosity
 from ._params import POSITIVE_SECONDS
 
 SECRET_ENV = "CASEDEV_WEBHOOK_SECRET"
+#: Receiver-only options (parameter name: flag) that a handler TARGET must not get.
+_RECEIVER_ONLY = {
+    "fail_on": "--fail-on",
+    "subscribed": "--subscribed",
+    "side_effects_target": "--side-effects",
+    "side_effects_url": "--side-effects-url",
+    "side_effects_command": "--side-effects-command",
+    "junit_path": "--junit",
+}
 #: Seconds a side-effect URL or command may take to answer (a hang guard, not a limit).
 HOOK_TIMEOUT = 60.0
 
@@ -201,29 +210,14 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if kwargs.get("target"):
             if from_settings(ctx, "secret_env"):
                 secret_env = None  # configured for the receiver, not asked for here
-            receiver_only = [
-                flag
-                for flag, name in (
-                    ("--secret", "secret"),
-                    ("--secret-env", "secret_env"),
-                    ("--time-limit", "time_limit"),
-                    ("--fail-on", "fail_on"),
-                    ("--subscribed", "subscribed"),
-                    ("--side-effects", "side_effects_target"),
-                    ("--side-effects-url", "side_effects_url"),
-                    ("--side-effects-command", "side_effects_command"),
-                    ("--junit", "junit_path"),
-                    ("--cacert", "cacert"),
-                )
-                if ctx.get_parameter_source(name)
-                not in (
-                    click.core.ParameterSource.DEFAULT,
-                    click.core.ParameterSource.DEFAULT_MAP,
-                    None,
-                )
-            ]
+            if secret is not None or secret_env is not None or time_limit is not None:
+                raise UsageError("--secret, --secret-env and --time-limit need --app or --url")
+            if cacert is not None:
+                raise UsageError("--cacert needs --url")
+            receiver_only = from_command_line(ctx, *_RECEIVER_ONLY)
             if receiver_only:
-                raise UsageError(f"{', '.join(receiver_only)}: need --app or --url")
+                flags = [flag for name, flag in _RECEIVER_ONLY.items() if name in receiver_only]
+                raise UsageError(f"{', '.join(flags)}: need --app or --url")
             return command(*args, **kwargs)
         handler_only = [
             flag

@@ -87,11 +87,11 @@ class HttpResponse:
     elapsed: float = 0.0
     error: str | None = None
     timed_out: bool = False
+    raised: str | None = None
+    output: str = ""
     #: True when no connection could be made (refused, DNS, TLS handshake): the
     #: receiver was never reached, which is a usage error rather than a finding.
     unreachable: bool = False
-    raised: str | None = None
-    output: str = ""
 
     def describe(self, *, body_limit: int = 500) -> str:
         """One line for a report: the status or the error, and the start of the body.
