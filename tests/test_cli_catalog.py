@@ -345,11 +345,14 @@ def test_a_directory_is_not_an_input(tmp_path: Path) -> None:
     assert_one_line_error(run("validate", tmp_path), str(tmp_path), "not a file")
 
 
-def test_empty_input_is_fine_only_when_allowed(tmp_path: Path) -> None:
+def test_empty_input_is_an_input_error_unless_allowed(tmp_path: Path) -> None:
+    # A CI gate fed nothing (an empty capture, a wrong glob) must not pass quietly.
     path = tmp_path / "empty.jsonl"
     path.write_bytes(b"\n\n")
-    assert_one_line_error(run("validate", path), str(path), "--allow-empty")
-    proc = run("validate", path, "--allow-empty")
+    proc = run("validate", path)
+    assert proc.returncode == 2
+    assert "--allow-empty" in proc.stderr
+    proc = run("validate", "--allow-empty", path)
     assert proc.returncode == 0
     assert "0 deliveries" in proc.stdout
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import standardwebhooks
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conformance import UsageError, Webhook, WebhookVerificationError
@@ -292,6 +292,8 @@ def test_standardwebhooks_verifies_what_we_sign(event: dict[str, object], msg_id
     st.dictionaries(st.text(), json_values, max_size=4),
     st.from_regex(r"msg_[A-Za-z0-9]{1,20}", fullmatch=True),
 )
+# Integers beyond 64 bits used to come back as floats; only some seeds drew one.
+@example({"n": 123456789012345678901234567890, "m": -(2**63) - 1}, "msg_1")
 def test_we_verify_what_standardwebhooks_signs(event: dict[str, object], msg_id: str) -> None:
     body = json.dumps(event, ensure_ascii=False)
     moment = datetime.now(UTC).replace(microsecond=0)
