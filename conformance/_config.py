@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +121,10 @@ def resolve(layers: Iterable[tuple[str, Mapping[str, Any]]]) -> ConformanceConfi
 
 def pyproject_table(path: Path) -> dict[str, Any]:
     """The ``[tool.conformance]`` table of ``path`` (empty when the file or table is absent)."""
+    # Imported here: pytest imports this module in every run of every project that has
+    # us installed, and most of those runs never read the table.
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

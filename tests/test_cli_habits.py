@@ -295,3 +295,15 @@ def test_the_cli_page_lists_every_command_and_shows_real_output() -> None:
     shown_list = page.split("grep beta | head -2\n", 1)[1].split("```", 1)[0]
     rows = ["\t".join(line.split("\t")[:2]) for line in cli("list").stdout.splitlines()]
     assert shown_list.splitlines() == [r for r in rows if "beta" in r][:2]
+
+
+def test_a_secret_on_the_command_line_beats_the_configured_variable(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.conformance]\nsecret_env = "HOUSE_TEST_UNSET_SECRET"\n', encoding="utf-8"
+    )
+    send = ["send", "--app", EXAMPLE_APP, "-e", "ocr.job.created", "-q"]
+    missing = cli(*send, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "HOUSE_TEST_UNSET_SECRET" in missing.stderr
+    given = cli(*send, "--secret", SECRET, cwd=tmp_path)
+    assert given.returncode == 0, given.stderr

@@ -39,8 +39,8 @@ def handle(delivery):
 #: Reads ocr.job.created's optional pageCount unconditionally: only that event breaks.
 BUGGY = CORRECT.replace('data.get("pageCount")', 'data["pageCount"]')
 
-#: Speeds up each session: the schemathesis plugin (a dependency) costs seconds to load
-#: and plays no part here. Seeded, so plain and xdist runs draw the same examples.
+#: Speeds up each session: the schemathesis plugin (in the test extra, not a runtime
+#: dependency) costs seconds to load and plays no part here. Seeded, so plain and xdist runs draw the same examples.
 FAST = ["-p", "no:schemathesis", "-p", "no:cacheprovider", "--hypothesis-seed=1234"]
 
 

@@ -185,6 +185,8 @@ def receiver_options(command: Callable[..., Any]) -> Callable[..., Any]:
         **kwargs: Any,
     ) -> Any:
         ctx = click.get_current_context()
+        if secret is not None and from_settings(ctx, "secret_env"):
+            secret_env = None  # --secret on the command line beats the configured variable
         # A target given on the command line replaces the configured one(s).
         typed = from_command_line(ctx, "target", "app_spec", "url")
         if typed:

@@ -16,7 +16,7 @@ import click
 
 from .._errors import UsageError
 from . import EXIT_FOUND, EXIT_OK
-from ._options import QUIET, VERBOSE, catalog_option, common_options, echo
+from ._options import QUIET, VERBOSE, catalog_option, common_options, echo, from_settings
 from ._params import MAX_COUNT, POSITIVE_SECONDS
 from ._receiver_cmd import SECRET_ENV, resolve_secret
 
@@ -128,6 +128,8 @@ def send(
         transport_for,
     )
 
+    if secret is not None and from_settings(click.get_current_context(), "secret_env"):
+        secret_env = None  # --secret on the command line beats the configured variable
     if (url is None) == (app_spec is None):
         raise UsageError("give exactly one of URL and --app TARGET")
     if not receiver_path.startswith("/"):

@@ -253,7 +253,7 @@ class ConformancePlugin:
         terminalreporter.section("casedev-conformance")
         for entry in dict.fromkeys(self.failed):
             terminalreporter.line(entry)
-        if self.forced_seed is None:
+        if self.forced_seed is None and self.settings.seed is None:
             terminalreporter.line(
                 f"rerun the same examples with --hypothesis-seed={self.seed}"
                 if not _derandomized()
@@ -527,6 +527,12 @@ class CompatibilityItem(_Item):
             raise ConformanceFailure(f"{self.name}: {exc}") from None
         if not report.ok:
             shown = f"casedev-conformance compat {baseline} {_relative(current, root)}"
+            self.user_properties.append(
+                (
+                    SUMMARY_KEY,
+                    f"compatibility gate: breaking changes against {baseline}\n  rerun: {shown}",
+                )
+            )
             raise ConformanceFailure(
                 f"{self.name}: breaking changes against {baseline} (rerun: {shown})\n"
                 + render(report, "text", color=False)
@@ -557,6 +563,14 @@ class ReceiverItem(_Item):
             )
         if not report.ok:
             severities = sorted({f.severity for f in report.failing})
+            self.user_properties.append(
+                (
+                    SUMMARY_KEY,
+                    f"receiver {plugin.settings.app}: {len(report.failing)} failing "
+                    f"check(s) of severity {', '.join(severities)}, each with its replay "
+                    "command above",
+                )
+            )
             raise ConformanceFailure(
                 f"receiver findings of severity {', '.join(severities)}\n{report.format()}"
             )
