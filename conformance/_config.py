@@ -139,6 +139,8 @@ def pyproject_table(path: Path) -> dict[str, Any]:
 
 def project_name(path: Path) -> str | None:
     """``[project] name`` of the pyproject.toml at ``path`` (None when absent)."""
+    import tomllib  # here, not at the top: the plugin entry point imports this module
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
