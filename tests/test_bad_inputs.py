@@ -294,7 +294,7 @@ def test_a_target_whose_import_raises_a_hostile_exception(
     module.write_text(
         "class E(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\nraise E()\n"
     )
-    code, _, err = run(["fuzz", f"{module}:handle", "-e", "webhook.test"], capsys)
+    code, _, err = run(["fuzz", f"{module}:handle", "-e", "vault.upload.completed"], capsys)
     assert "importing" in assert_one_line(code, err)
 
 

@@ -200,7 +200,7 @@ def test_plugin_reports_a_hostile_handler_with_its_kind(
     result.assert_outcomes(failed=1)
     text = result.stdout.str()
     assert PLUGIN_AT_CALL[name] in text
-    assert "Saved to .conformance/failures/" in text
+    assert "saved:    .conformance/failures/" in text
 
 
 @pytest.mark.parametrize("name", sorted(AT_IMPORT))

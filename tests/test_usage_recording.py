@@ -195,16 +195,22 @@ def test_a_log_survives_plain_data_and_pickle(data: Any) -> None:
     assert back == log
 
 
-def test_check_handler_hands_over_tracked_deliveries_through_observe() -> None:
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_check_handler_hands_over_tracked_deliveries_through_observe(isolation: str) -> None:
+    # In process isolation the worker wraps each delivery and sends its log back.
     recorder = Recorder()
-    seen: list[bool] = []
 
     def handler(d: dict[str, Any]) -> None:
-        seen.append(isinstance(d, dict) and isinstance(d["data"], dict))
+        assert isinstance(d, dict)
+        assert isinstance(d["data"], dict)
         _ = d["data"]["vaultId"]
 
-    check_handler(handler, [delivery({"vaultId": "v"}, "vault.upload.completed")], observe=recorder)
-    assert seen == [True]
+    check_handler(
+        handler,
+        [delivery({"vaultId": "v"}, "vault.upload.completed")],
+        observe=recorder,
+        isolation=isolation,
+    )
     assert recorder.events()["vault.upload.completed"]["reads"] == {
         ("data",),
         ("data", "vaultId"),

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import command_entry
+from ._params import MAX_AGE_DAYS
 
 
 @click.group("usage")
@@ -25,7 +26,7 @@ def usage() -> None:
 )
 @click.option(
     "--max-age",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_AGE_DAYS),
     default=30,
     show_default=True,
     metavar="DAYS",

@@ -240,3 +240,15 @@ def exit_reason(exc: SystemExit) -> str:
     code = exc.code
     status = 0 if code is None else code if isinstance(code, int) else 1
     return f"exited with {status}"
+
+
+def handler_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` without the tool's own frames (the handler runner's), as
+    text; empty if formatting it fails (a hostile ``__str__``)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        tb = tb.tb_next
+    try:
+        return "".join(traceback.format_exception(type(exc), exc, tb))
+    except BaseException:
+        return ""

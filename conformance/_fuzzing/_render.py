@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import shlex
-import traceback
 from pathlib import Path
 from typing import Any
 
-from ._failure import exception_type_name
+from ._failure import exception_type_name, handler_traceback
 from ._handler import HandlerFailure
 from ._runner import FuzzReport
 
 _SHOWN_STRING = 200
 #: Frames of this package (the handler runner) are noise in a handler's traceback.
-_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
 
 def _shorten(value: Any) -> Any:
@@ -44,14 +42,7 @@ def replay_command(path: Path | str, target: str) -> str:
 
 
 def _handler_traceback(exc: BaseException) -> list[str]:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        tb = tb.tb_next
-    return [
-        "    " + line
-        for chunk in traceback.format_exception(type(exc), exc, tb)
-        for line in chunk.rstrip("\n").splitlines()
-    ]
+    return ["    " + line for line in handler_traceback(exc).rstrip("\n").splitlines()]
 
 
 def format_failure(

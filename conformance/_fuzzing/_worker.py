@@ -55,13 +55,13 @@ from typing import Any, Literal, NoReturn
 
 from .._errors import UsageError
 from ._failure import (
-    _PACKAGE_DIR,
     Frame,
     HandlerFailure,
     RemoteException,
     _qualname,
     exception_text,
     exit_reason,
+    handler_traceback,
     pick_frame,
 )
 
@@ -379,6 +379,7 @@ class _ProcessWorker:
             )
         if message is None:
             self._fail_timeout(texts, deadline)
+        reissue_warnings(message.get("warnings") or ())
         if recorder is not None:
             for log in message.get("usage") or ():
                 recorder.add(log)
@@ -845,26 +846,75 @@ def _serve(state: _State, loop: asyncio.AbstractEventLoop) -> None:
         deliveries = request["deliveries"] if tracking else request
         answer: dict[str, Any] = {"t": "ok"}
         logs: list[Any] = []
-        for index, delivery in enumerate(deliveries):
-            # The tool times each delivery from here (the record stays after the last
-            # one, so the time until the answer counts against that delivery).
-            _SLOT.pack_into(state.slot, 0, _SEQUENCE[0], index, time.monotonic_ns())
-            handed = delivery
-            if tracking:
-                from .._usage import track  # usage recording: wrap, then send the log back
-
-                handed, log = track(delivery)
-                logs.append(log)
-            failure = _run_one(state, loop, handed, index)
-            if failure is not None:
-                answer = failure
-                break
+        # Warnings the handler raises are recorded (under the filters in force, so an
+        # "error" filter still makes them raise) and sent back to be re-issued in the
+        # tool, where pytest and the CLI show them as they would in thread mode.
+        with warnings.catch_warnings(record=True) as caught:
+            failure = _run_sequence(state, loop, deliveries, tracking, logs)
+        if failure is not None:
+            answer = failure
+        if caught:
+            answer["warnings"] = [_warning_data(w) for w in caught[:_MAX_WARNINGS]]
         if logs:
             answer["usage"] = [log.to_data() for log in logs]
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
         _send(answer)
+
+
+_MAX_WARNINGS = 100
+
+
+def _warning_data(message: warnings.WarningMessage) -> dict[str, Any]:
+    return {
+        "category": message.category.__name__,
+        "message": exception_text(message.message)
+        if isinstance(message.message, BaseException)
+        else str(message.message),
+        "filename": str(message.filename),
+        "lineno": int(message.lineno or 0),
+    }
+
+
+def reissue_warnings(found: Sequence[dict[str, Any]]) -> None:
+    """Re-issue in this process the warnings a worker recorded (builtin categories keep
+    their class; others become ``UserWarning`` naming theirs)."""
+    import builtins
+
+    for item in found:
+        name = str(item.get("category", "UserWarning"))
+        category = getattr(builtins, name, None)
+        text = str(item.get("message", ""))
+        if not (isinstance(category, type) and issubclass(category, Warning)):
+            category, text = UserWarning, f"{name}: {text}"
+        warnings.warn_explicit(
+            text, category, str(item.get("filename", "?")), int(item.get("lineno", 0))
+        )
+
+
+def _run_sequence(
+    state: _State,
+    loop: asyncio.AbstractEventLoop,
+    deliveries: Sequence[Any],
+    tracking: bool,
+    logs: list[Any],
+) -> dict[str, Any] | None:
+    """Run one sequence in the worker; the failure message, or None if all passed."""
+    for index, delivery in enumerate(deliveries):
+        # The tool times each delivery from here (the record stays after the last
+        # one, so the time until the answer counts against that delivery).
+        _SLOT.pack_into(state.slot, 0, _SEQUENCE[0], index, time.monotonic_ns())
+        handed = delivery
+        if tracking:
+            from .._usage import track  # usage recording: wrap, then send the log back
+
+            handed, log = track(delivery)
+            logs.append(log)
+        failure = _run_one(state, loop, handed, index)
+        if failure is not None:
+            return failure
+    return None
 
 
 _SEQUENCE = [0]  # requests read so far: the tool counts the same way
@@ -940,20 +990,10 @@ def _exception_message(state: _State, exc: BaseException, index: int) -> dict[st
         kind="exception",
         type=_qualname(type(exc)),
         text=exception_text(exc),
-        traceback=_handler_traceback(exc),
+        traceback=handler_traceback(exc),
         pickle=_pickled(exc),
     )
     return message
-
-
-def _handler_traceback(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        tb = tb.tb_next  # the tool's own frames (this worker) are noise here
-    try:
-        return "".join(traceback.format_exception(type(exc), exc, tb))
-    except BaseException:
-        return ""
 
 
 def _pickled(exc: BaseException) -> str | None:
