@@ -63,6 +63,12 @@ class ConformanceConfig:
     baseline: str | None = _setting(
         None, "string", "baseline for the compatibility gate item, e.g. git:origin/main"
     )
+    database: str | None = _setting(
+        None,
+        "string",
+        "where failing examples are kept and shared (a folder, redis://HOST:PORT/DB, "
+        "readonly:SPEC; several separated by spaces)",
+    )
 
     @property
     def collects(self) -> bool:
@@ -210,4 +216,5 @@ _PARSERS: dict[str, Any] = {
     "contract": _boolean,
     "catalog": _text,
     "baseline": _text,
+    "database": _text,
 }

@@ -40,6 +40,7 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "contract": st.booleans(),
     "catalog": st.from_regex(r"[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
     "baseline": st.from_regex(r"git:[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
+    "database": st.from_regex(r"(readonly:)?[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
 }
 
 

@@ -57,6 +57,8 @@ def format_failure(number: int, failure: HandlerFailure, *, replay_target: str |
             lines.append(f"            {failure.frame.line}")
     if failure.kind == "exception":
         lines.append(f"  raised:   {type(failure.exception).__name__}")
+    if failure.evidence:
+        lines.append(f"  owner:    {failure.owner or 'unknown'} ({failure.evidence})")
     total = len(failure.deliveries)
     if total > 1:
         lines.append(
@@ -81,11 +83,21 @@ def format_failure(number: int, failure: HandlerFailure, *, replay_target: str |
 
 
 def format_report(report: FuzzReport, *, replay_target: str | None) -> str:
-    """The whole report: each distinct failure, then a one-line summary."""
-    blocks = [
+    """The whole report: invalid captured deliveries, each distinct failure, the
+    coverage table, then a one-line summary."""
+    blocks = []
+    if report.corpus_problems:
+        shown = [f"  {p}" for p in report.corpus_problems[:20]]
+        more = len(report.corpus_problems) - len(shown)
+        blocks.append(
+            f"corpus: {len(report.corpus_problems)} captured deliveries are not valid and "
+            "were not used:\n" + "\n".join(shown) + (f"\n  ... and {more} more" if more else "")
+        )
+    blocks.extend(
         format_failure(i, f, replay_target=replay_target)
         for i, f in enumerate(report.failures, start=1)
-    ]
+    )
+    blocks.append(report.coverage.render())
     events = sum(1 for c in report.cases if not c.id.startswith("contract:"))
     contract = len(report.cases) - events
     mode = (
@@ -95,9 +107,15 @@ def format_report(report: FuzzReport, *, replay_target: str | None) -> str:
     )
     found = len(report.failures)
     verdict = f"{found} distinct failure{'s' if found != 1 else ''}" if found else "no failures"
+    extra = []
+    if report.replayed:
+        extra.append(f"{report.replayed} replayed first")
+    if report.corpus_size:
+        extra.append(f"{report.corpus_size} captured deliveries used")
+    also = f" ({', '.join(extra)})" if extra else ""
     blocks.append(
-        f"{verdict} in {report.handler}: {report.examples} delivery sequences over {mode} "
-        f"in {report.seconds:.1f} s (seed {report.seed}; rerun with --seed {report.seed})"
+        f"{verdict} in {report.handler}: {report.examples} delivery sequences{also} over "
+        f"{mode} in {report.seconds:.1f} s (seed {report.seed}; rerun with --seed {report.seed})"
     )
     return "\n\n".join(blocks)
 
@@ -144,13 +162,17 @@ def run_handler_fuzz(
     contract: bool,
     failures_dir: Path,
     report_path: Path | None,
+    corpus: Sequence[Path] = (),
+    database: Sequence[str] = (),
 ) -> int:
     """Fuzz the handler named by ``target``; print the report; return the exit code."""
     from .._fuzzing import fuzz as run_fuzz
-    from .._fuzzing import fuzz_cases, load_target
+    from .._fuzzing import fuzz_cases, load_corpus, load_target, open_database
 
     handler = load_target(target)
     cases = fuzz_cases(list(events) or ["*"], contract=contract)  # bad patterns: exit 2
+    captured = load_corpus(list(corpus))  # unreadable files: exit 2 before fuzzing
+    db = open_database(list(database))  # a bad spec or unreachable server: exit 2
     with _progress(sys.stderr.isatty()) as progress:
         report = run_fuzz(
             handler,
@@ -162,6 +184,8 @@ def run_handler_fuzz(
             failures_dir=failures_dir,
             progress=progress,
             cases=cases,
+            corpus=captured,
+            database=db,
         )
     report.handler = target
     click.echo(format_report(report, replay_target=target))
@@ -186,7 +210,8 @@ def run_handler_fuzz(
     type=click.IntRange(min=1),
     default=DEFAULT_MAX_EXAMPLES,
     show_default=True,
-    help="Examples per fuzz case (each event and each contract rule).",
+    help="Examples per event case; each contract rule is tried on every selected event "
+    "(this many shared among them, at least 3 each).",
 )
 @click.option("--seed", type=int, default=None, help="Make the run repeatable.")
 @click.option(
@@ -208,7 +233,28 @@ def run_handler_fuzz(
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_FAILURES_DIR,
     show_default=True,
-    help="Where failing deliveries are saved for `replay`.",
+    help="Where failing deliveries are saved for `replay`; the ones saved there are "
+    "replayed first on the next run.",
+)
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Captured deliveries (JSON Lines or a JSON array, as `validate` reads them; "
+    "repeatable): replayed through the handler first, then mutated to seed generation. "
+    "Invalid ones are reported and not used.",
+)
+@click.option(
+    "--database",
+    "database",
+    multiple=True,
+    metavar="SPEC",
+    envvar="CONFORMANCE_DATABASE",
+    help="Keep failing examples and replay them first: a folder, a redis://HOST:PORT/DB "
+    "URL, or readonly:SPEC (repeatable: layered). Share one across CI shards. "
+    "Env: CONFORMANCE_DATABASE (whitespace-separated).",
 )
 @click.option(
     "--report",
@@ -227,6 +273,8 @@ def fuzz(
     schema_only: bool,
     failures_dir: Path,
     report_path: Path | None,
+    corpus: tuple[Path, ...],
+    database: tuple[str, ...],
 ) -> None:
     """Fuzz a webhook handler with every delivery the contract allows.
 
@@ -245,6 +293,8 @@ def fuzz(
         contract=not schema_only,
         failures_dir=failures_dir,
         report_path=report_path,
+        corpus=corpus,
+        database=database,
     )
     sys.exit(code)
 

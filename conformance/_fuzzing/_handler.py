@@ -76,6 +76,10 @@ class HandlerFailure(ConformanceError):
         self.deadline = deadline
         self.case: str | None = None
         self.path: Path | None = None
+        #: Set when the case reporting it does not own it: the owner (None: unknown)
+        #: and why it is reported here anyway (the plain-counterpart evidence).
+        self.owner: str | None = None
+        self.evidence: str | None = None
         super().__init__(self.summary, event=str(event) if event is not None else None)
 
     @property

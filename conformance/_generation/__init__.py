@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from ._compiler import Options
 from ._generators import generators, patterns_of
-from ._scenarios import FuzzCase, build_cases
+from ._scenarios import CORPUS_CASE, FuzzCase, Stratum, build_cases, corpus_case
 
 __all__ = [
+    "CORPUS_CASE",
     "FuzzCase",
     "Options",
+    "Stratum",
     "build_cases",
+    "corpus_case",
     "generators",
     "patterns_of",
 ]

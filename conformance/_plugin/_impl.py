@@ -40,7 +40,9 @@ from .._errors import ConformanceError, UsageError
 PLUGIN_NAME = "conformance-impl"
 
 if TYPE_CHECKING:
-    from .._fuzzing import HandlerFailure
+    from hypothesis.database import ExampleDatabase
+
+    from .._fuzzing import CaseRun, Coverage, HandlerFailure
     from .._generation import FuzzCase
 
 #: Where failing deliveries are saved, relative to the rootdir.
@@ -70,6 +72,16 @@ class ConformancePlugin:
         self.forced_seed = config.getoption("hypothesis_seed", None)
         self.seed = _session_seed(config, self.forced_seed)
         self.anchor = config.inipath or config.rootpath / "conformance"
+        #: Keys of failures items of this process reported (each bug fails one item).
+        self.reported: set[tuple[str, ...]] = set()
+        #: Case ids whose item ran in this process, and the ids of all collected ones.
+        self.ran: set[str] = set()
+        self.collected: set[str] = set()
+        #: Deliveries another item saw, to be replayed first by their owner's item.
+        self.pending: dict[str, list[list[dict[str, Any]]]] = {}
+        self.coverage: Coverage | None = None
+        self._cases: dict[str, FuzzCase] | None = None
+        self._database: list[ExampleDatabase | None] = []
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> ConformancePlugin:
@@ -148,17 +160,67 @@ class ConformancePlugin:
         session.ihook.pytest_collectreport(report=report)
         items.extend(added)
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Note which case items this session runs (for handing failures over)."""
+        self.collected = {i.case.id for i in session.items if isinstance(i, ConformanceItem)}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Sum the coverage of every item (under xdist, the workers' too)."""
+        if report.when != "call":
+            return
+        for name, value in report.user_properties:
+            if name == "conformance_coverage" and isinstance(value, dict):
+                from .._fuzzing import Coverage
+
+                table = Coverage.from_dict(value)
+                if self.coverage is None:
+                    self.coverage = table
+                else:
+                    self.coverage.merge(table)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """The coverage table: per event, examples per rule (``*``: failures)."""
+        if self.coverage is None:
+            return
+        terminalreporter.write_sep("-", "conformance coverage")
+        terminalreporter.write_line(self.coverage.render())
+
+    def runs_later(self, case_id: str | None) -> bool:
+        """Whether ``case_id``'s item is still to run in this process (never under
+        xdist, whose workers share out the items)."""
+        if case_id is None or getattr(self.config, "workerinput", None) is not None:
+            return False
+        return case_id in self.collected and case_id not in self.ran
+
+    def case_map(self) -> dict[str, FuzzCase]:
+        """Every case of the selection by id (ownership looks across all of them)."""
+        if self._cases is None:
+            from .._fuzzing import fuzz_cases
+
+            cases = fuzz_cases(
+                self.settings.events, contract=self.settings.contract, catalog=self.catalog
+            )
+            self._cases = {c.id: c for c in cases}
+        return self._cases
+
+    def database(self) -> ExampleDatabase | None:
+        """The shared example database of ``conformance_database`` (None: the profile's)."""
+        if not self._database:
+            from .._fuzzing import open_database
+
+            try:
+                self._database.append(open_database(self.settings.database))
+            except ConformanceError as exc:
+                raise pytest.UsageError(f"casedev-conformance: {exc}") from None
+        return self._database[0]
+
     # -- what to collect ---------------------------------------------------------------
 
     def cases(self) -> list[FuzzCase]:
         """The fuzz cases of the selected events, plus the contract cases that own
         failures, sorted by id."""
-        from .._fuzzing import fuzz_cases
-
         try:
-            cases = fuzz_cases(
-                self.settings.events, contract=self.settings.contract, catalog=self.catalog
-            )
+            cases = list(self.case_map().values())
         except ConformanceError as exc:
             raise pytest.UsageError(f"casedev-conformance: {exc}") from None
         events = sorted((c for c in cases if c.id in self.selected), key=lambda c: c.id)
@@ -249,59 +311,55 @@ class ConformanceItem(_Item):
         self.add_marker("conformance")
 
     def runtest(self) -> None:
-        """Run the case's strategy through ``check_handler`` under Hypothesis.
+        """Run the case through the library's case runner (``run_case``).
 
-        The item fails only on failures its case owns (``FuzzCase.owns``): an event
-        item on what fails on the plain event, a contract item on what fails only
-        because of what that contract case adds. Each bug fails exactly one item.
+        The item fails on the failures its case owns (an event item on what fails on
+        the plain event, a contract item on what fails only because of what its rule
+        adds) and on the ones it saw whose owner does not reproduce them: nothing
+        found is lost. A failure owned by an item that runs later in this process is
+        handed to that item, which replays it first; one already reported by another
+        item is not reported again.
         """
-        from hypothesis import HealthCheck, Phase, given, seed, settings
+        from hypothesis import settings
 
-        from .._fuzzing import DEFAULT_DEADLINE, HandlerFailure, check_handler, owns
+        from .._fuzzing import DEFAULT_DEADLINE, run_case
+        from .._ids import seeded_ids
 
         plugin = _plugin(self.config)
         handler = plugin.handler
         assert handler is not None
-
         case = self.case
-
-        def conformance_case(deliveries: list[dict[str, Any]]) -> None:
-            try:
-                check_handler(handler, deliveries, deadline=DEFAULT_DEADLINE)
-            except HandlerFailure as failure:
-                if not owns(case, handler, deliveries, failure, deadline=DEFAULT_DEADLINE):
-                    # The plain counterpart fails the same way: the event's own item
-                    # reports this failure, so for this item the example passes.
-                    return
-                failure.case = case.id
-                raise
-
-        # Hypothesis keys its example database by the test function's digest; every
-        # item shares this function, so add the case id (and target) to keep them apart.
-        key = f"casedev-conformance:{plugin.settings.handler}:{self.case.id}"
-        conformance_case._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
-        overrides: dict[str, Any] = {
-            "deadline": None,
-            # Health checks judge the strategies, which are ours to keep healthy.
-            "suppress_health_check": list(HealthCheck),
-            # The explain phase reruns the handler hundreds of times to annotate
-            # Hypothesis' own report, which this item replaces with its own.
-            "phases": [p for p in settings().phases if p is not Phase.explain],
-        }
-        if plugin.settings.max_examples is not None:
-            overrides["max_examples"] = plugin.settings.max_examples
-        test = settings(**overrides)(given(self.case.strategy)(conformance_case))
-        if plugin.forced_seed is None and not settings().derandomize:
-            test = seed(plugin.seed)(test)
-        try:
-            test()
-        except HandlerFailure as failure:
-            raise ConformanceFailure(self._describe([failure])) from None
-        except BaseExceptionGroup as group:
-            leaves = list(_leaves(group))
-            if leaves and all(isinstance(e, HandlerFailure) for e in leaves):
-                raise ConformanceFailure(self._describe(leaves)) from None
-            raise
+        base = settings()
+        seed = plugin.seed if plugin.forced_seed is None and not base.derandomize else None
+        ids_seed = None if seed is None else f"{seed}:{case.id}"
+        with seeded_ids(ids_seed):
+            run = run_case(
+                case,
+                handler,
+                max_examples=plugin.settings.max_examples or base.max_examples,
+                seed=seed,
+                deadline=DEFAULT_DEADLINE,
+                cases=plugin.case_map(),
+                known=frozenset(plugin.reported),
+                replay=plugin.pending.pop(case.id, []),
+                database=plugin.database(),
+                base=base,
+                target=plugin.settings.handler or "",
+            )
+        plugin.ran.add(case.id)
+        coverage = _coverage_of(plugin, case, run)
+        self.user_properties.append(("conformance_coverage", coverage))
+        failures = [f for key, f in run.failures.items() if key not in plugin.reported]
+        for key, orphan in run.orphans.items():
+            if key in plugin.reported or key in run.failures:
+                continue
+            if plugin.runs_later(orphan.owner):
+                plugin.pending.setdefault(orphan.owner or "", []).append(orphan.deliveries)
+                continue
+            failures.append(orphan)
+        plugin.reported.update(f.key for f in failures)
+        if failures:
+            raise ConformanceFailure(self._describe(failures))
 
     def _describe(self, failures: Sequence[BaseException]) -> str:
         from .._fuzzing import HandlerFailure, save_failure
@@ -497,12 +555,12 @@ def _session_seed(config: pytest.Config, forced: object) -> int:
     return random.SystemRandom().randrange(2**32)
 
 
-def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            yield from _leaves(exc)
-        else:
-            yield exc
+def _coverage_of(plugin: ConformancePlugin, case: FuzzCase, run: CaseRun) -> dict[str, Any]:
+    from .._fuzzing import coverage_table
+
+    events = [c for c in plugin.case_map().values() if not c.is_contract and c.rule == "event"]
+    table = coverage_table([*events, case], run.coverage, run.cells.values())
+    return table.to_dict()
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -514,6 +572,8 @@ def _relative(path: Path, base: Path) -> str:
 
 def _failure_text(failure: HandlerFailure, path: Path, plugin: ConformancePlugin) -> str:
     lines = [f"The handler failed on event {failure.event or '?'}: {failure.summary}"]
+    if failure.evidence:
+        lines.append(f"Owner: {failure.owner or 'unknown'} ({failure.evidence})")
     exc = failure.exception
     tb = exc.__traceback__ if exc is not None else None
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):

@@ -4,6 +4,7 @@ JSON Lines and arrays, and the factory of valid example deliveries."""
 from __future__ import annotations
 
 from ._factory import make_delivery
+from ._readers import read_deliveries
 from ._scan import Problem, Tally, scan
 from ._validator import DeliveryValidator, validate
 
@@ -12,6 +13,7 @@ __all__ = [
     "Problem",
     "Tally",
     "make_delivery",
+    "read_deliveries",
     "scan",
     "validate",
 ]
