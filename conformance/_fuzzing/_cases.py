@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import math
 import time
+import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -147,7 +148,8 @@ class _Judge:
                 # Found (and shrunk) by an earlier case: reported once, so keep
                 # searching this case for other bugs instead of shrinking it again.
                 return None
-            event_owner = owner is not None and not self.cases.get(owner, case).is_contract
+            known_case = self.cases.get(owner or "")
+            event_owner = known_case is not None and not known_case.is_contract
             if owner == case.id or (event_owner and owner != case.id):
                 # This case's bug, or the event's bug a contract case met (the event's
                 # counterpart reproduced it): reported here, shrunk by this search.
@@ -200,9 +202,7 @@ def run_case(
     for stratum in strata:
         if run.timed_out:
             break  # a hung handler: do not spend a deadline per remaining stratum
-        # A family stratum (out-of-order) gets more: its events share the examples.
-        examples = per * max(1, math.ceil(len(stratum.events) / 3))
-        _search(judge, stratum.label, stratum.events, stratum.strategy, examples, **plan)
+        _search(judge, stratum.label, stratum.events, stratum.strategy, per, **plan)
     run.seconds = time.perf_counter() - started
     return run
 
@@ -226,7 +226,6 @@ def _search(
     target: str,
 ) -> None:
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
-    from hypothesis import seed as seed_decorator
     from hypothesis.errors import HypothesisException
 
     run = judge.run
@@ -273,9 +272,16 @@ def _search(
     judge.prior = frozenset(run.failures)
     test: Callable[[], None] = chosen(given(strategy)(body))
     if seed is not None:
-        test = seed_decorator(seed)(test)
+        # What @seed does, minus switching the database off (it does so that a seed
+        # reproduces a run exactly; here failing examples kept in a database are
+        # meant to come first, and a run without one stays exactly reproducible).
+        test._hypothesis_internal_use_seed = seed  # type: ignore[attr-defined]
     try:
-        test()
+        with warnings.catch_warnings():
+            # Hypothesis describes the strategy when a search fails; ours are whole
+            # catalogs, and the description goes nowhere (this runner reports).
+            warnings.filterwarnings("ignore", "Generating overly large repr")
+            test()
     except HandlerFailure:
         pass
     except BaseExceptionGroup as group:

@@ -42,6 +42,11 @@ class Coverage:
     failures: collections.Counter[Cell] = field(default_factory=collections.Counter)
     applicable: set[Cell] = field(default_factory=set)
 
+    def order(self) -> None:
+        """Rules in the canonical column order (the event case first, corpus last)."""
+        known = list(SHORT)
+        self.rules.sort(key=lambda r: known.index(r) if r in known else len(known))
+
     def missing(self) -> list[Cell]:
         """Applicable cells no example reached (empty after a default run)."""
         return [
@@ -54,6 +59,7 @@ class Coverage:
     def merge(self, other: Coverage) -> None:
         """Add ``other``'s counts (the plugin sums its items' runs)."""
         self.rules.extend(r for r in other.rules if r not in self.rules)
+        self.order()
         self.events.extend(e for e in other.events if e not in self.events)
         self.examples.update(other.examples)
         self.failures.update(other.failures)
@@ -138,6 +144,7 @@ def coverage_table(
             out.events.append(case.id)
         for stratum in case.strata:
             out.applicable.update((event, case.rule) for event in stratum.events)
+    out.order()
     selected = set(out.events)
     out.applicable = {c for c in out.applicable if c[0] in selected}
     out.examples.update({c: n for c, n in examples.items() if c[0] in selected})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .._generation import FuzzCase
+from .._generation import CONTENT_COUNTERPARTS, FuzzCase
 from ._handler import DEFAULT_DEADLINE, HandlerFailure, check_handler
 
 
@@ -66,17 +66,16 @@ def owner(
     if not reproduced:
         if case.claims == "added":
             return case.id
-        return contract_owner(cases, handler, delivery, failure, deadline=deadline)
+        return contract_owner(handler, delivery, failure, deadline=deadline)
     event_case = cases.get(failure.event or "")
     if event_case is None or event_case.is_contract:
         return None
     if reproduces(event_case, handler, delivery, failure, deadline=deadline) is False:
-        return contract_owner(cases, handler, delivery, failure, deadline=deadline)
+        return contract_owner(handler, delivery, failure, deadline=deadline)
     return event_case.id
 
 
 def contract_owner(
-    cases: Mapping[str, FuzzCase],
     handler: Callable[[dict[str, Any]], Any],
     delivery: dict[str, Any],
     failure: HandlerFailure,
@@ -84,15 +83,19 @@ def contract_owner(
     deadline: float | None = DEFAULT_DEADLINE,
 ) -> str | None:
     """The contract case whose addition to ``delivery`` causes ``failure``: the first
-    content rule (extras, envelope extras, timestamp form) whose counterpart passes.
+    content rule (data extras, envelope extras, timestamp form) whose counterpart (the
+    delivery without just that) passes; None if none does.
 
     Sequence rules (duplicates, order) are not asked: on one delivery alone they add
     nothing but a fresh id."""
-    for case in cases.values():
-        if not case.is_contract or case.claims != "added" or case.sequence:
+    for case_id, counterpart in CONTENT_COUNTERPARTS.items():
+        try:
+            check_handler(handler, [counterpart(delivery)], deadline=deadline)
+        except HandlerFailure as again:
+            if again.key != failure.key:
+                return case_id  # without the addition, not this failure
             continue
-        if reproduces(case, handler, delivery, failure, deadline=deadline) is False:
-            return case.id
+        return case_id
     return None
 
 

@@ -365,7 +365,12 @@ def fuzz(
     for key, failure in orphans.items():
         distinct.setdefault(key, failure)
     report.failures = list(distinct.values())
-    report.coverage = coverage_table(cases, coverage, [cells[f.key] for f in report.failures])
+    # Each failure in the cell of its event and of the case that reports it.
+    reported = [
+        (cells[f.key][0], by_id[f.case].rule if f.case in by_id else cells[f.key][1])
+        for f in report.failures
+    ]
+    report.coverage = coverage_table(cases, coverage, reported)
     # A failure found by one case may belong to another (a contract case meeting an
     # event's bug): count each under the case that reports it.
     owned = collections.Counter(f.case for f in report.failures)

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from ._compiler import Options
 from ._generators import generators, patterns_of
-from ._scenarios import CORPUS_CASE, FuzzCase, Stratum, build_cases, corpus_case
+from ._scenarios import (
+    CONTENT_COUNTERPARTS,
+    CORPUS_CASE,
+    FuzzCase,
+    Stratum,
+    build_cases,
+    corpus_case,
+)
 
 __all__ = [
+    "CONTENT_COUNTERPARTS",
     "CORPUS_CASE",
     "FuzzCase",
     "Options",

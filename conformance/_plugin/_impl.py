@@ -185,12 +185,35 @@ class ConformancePlugin:
         terminalreporter.write_sep("-", "conformance coverage")
         terminalreporter.write_line(self.coverage.render())
 
-    def runs_later(self, case_id: str | None) -> bool:
-        """Whether ``case_id``'s item is still to run in this process (never under
-        xdist, whose workers share out the items)."""
-        if case_id is None or getattr(self.config, "workerinput", None) is not None:
+    def hand_over(self, owner: str | None, failure: HandlerFailure) -> bool:
+        """Hand ``failure`` (seen by one item, owned by ``owner``) to the owner's item,
+        if there is one that can still report it: True when handed over.
+
+        In this process, an owner item still to run replays it first. Under xdist the
+        owner's item may run on another worker, so the failure is saved under the
+        owner's case in the failures folder, which that item replays first on the next
+        run. An owner item that already ran here without reporting it, or no owner
+        item at all: False, and the item that saw it reports it."""
+        if owner is None or owner not in self.collected:
             return False
-        return case_id in self.collected and case_id not in self.ran
+        if getattr(self.config, "workerinput", None) is not None:
+            from .._fuzzing import save_failure
+
+            failure.case = owner
+            save_failure(failure, self.config.rootpath / FAILURES_DIR)
+            return True
+        if owner in self.ran:
+            return False
+        self.pending.setdefault(owner, []).append(failure.deliveries)
+        return True
+
+    def replays(self, case_id: str) -> list[list[dict[str, Any]]]:
+        """What ``case_id``'s item replays first: failures saved under it by earlier
+        runs (or by other xdist workers), then the ones other items handed over."""
+        from .._fuzzing import saved_failures
+
+        saved = saved_failures(self.config.rootpath / FAILURES_DIR)
+        return [d for c, d in saved if c == case_id] + self.pending.pop(case_id, [])
 
     def case_map(self) -> dict[str, FuzzCase]:
         """Every case of the selection by id (ownership looks across all of them)."""
@@ -341,7 +364,7 @@ class ConformanceItem(_Item):
                 deadline=DEFAULT_DEADLINE,
                 cases=plugin.case_map(),
                 known=frozenset(plugin.reported),
-                replay=plugin.pending.pop(case.id, []),
+                replay=plugin.replays(case.id),
                 database=plugin.database(),
                 base=base,
                 target=plugin.settings.handler or "",
@@ -349,14 +372,22 @@ class ConformanceItem(_Item):
         plugin.ran.add(case.id)
         coverage = _coverage_of(plugin, case, run)
         self.user_properties.append(("conformance_coverage", coverage))
-        failures = [f for key, f in run.failures.items() if key not in plugin.reported]
-        for key, orphan in run.orphans.items():
-            if key in plugin.reported or key in run.failures:
+        failures = []
+        seen = [
+            *run.failures.values(),
+            *(o for k, o in run.orphans.items() if k not in run.failures),
+        ]
+        for failure in seen:
+            owner = (
+                failure.case
+                if failure.owner is None and failure.evidence is None
+                else failure.owner
+            )
+            if failure.key in plugin.reported:
                 continue
-            if plugin.runs_later(orphan.owner):
-                plugin.pending.setdefault(orphan.owner or "", []).append(orphan.deliveries)
+            if owner != case.id and plugin.hand_over(owner, failure):
                 continue
-            failures.append(orphan)
+            failures.append(failure)
         plugin.reported.update(f.key for f in failures)
         if failures:
             raise ConformanceFailure(self._describe(failures))
