@@ -88,8 +88,10 @@ def main() -> None:
             f"{'ok' if r['ok'] else 'FAILED'}"
         )
     ratio = best["this tree"]["seconds"] / best["anchor"]["seconds"]
-    print(f"whole-catalog default fuzz of examples/handler.py: {ratio:.2f}x the anchor "
-          f"(target <= 1.5x; {time.strftime('%Y-%m-%d')}, best of {args.rounds})")
+    print(
+        f"whole-catalog default fuzz of examples/handler.py: {ratio:.2f}x the anchor "
+        f"(target <= 1.5x; {time.strftime('%Y-%m-%d')}, best of {args.rounds})"
+    )
 
 
 if __name__ == "__main__":

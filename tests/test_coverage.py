@@ -195,11 +195,11 @@ def test_seeded_ids_never_repeat_and_sort_in_order(seed: int, count: int) -> Non
 CAPTURED_JOB = "job-captured-0007"
 
 #: Fails only on the captured delivery's job id: only replaying the corpus finds it.
-CORPUS_HANDLER = f'''
+CORPUS_HANDLER = f"""
 def handle(event):
     if event.get("data", {{}}).get("jobId") == {CAPTURED_JOB!r}:
         raise RuntimeError("the job the capture holds")  # BUG
-'''
+"""
 
 
 def test_cli_corpus_coverage_table_and_report(tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 A case's strategy draws a ``list`` of deliveries that a handler receives in order. Event
 cases draw one delivery of that event; contract cases (contract mode only) draw what the
-delivery contract allows beyond the schemas. The rule table ``CONTRACT_CASES`` maps each
-case id to its description, builder and plain-counterpart builder.
+delivery contract allows beyond the schemas, split into one stratum per selected event
+(``FuzzCase.strata``) that the runner searches one by one, so every rule meets every
+event. The rule table ``CONTRACT_CASES`` maps each case id to its description, stratum
+builder and plain-counterpart builder.
 
 Ownership: each failure belongs to exactly one case. When a case's sequence fails at a
 delivery, that delivery's plain counterpart (alone, with a fresh id, without what the
@@ -15,7 +17,8 @@ allows them), ``contract:additive-fields`` what fails only with data extras,
 only with a non-canonical ``occurred_at`` of the same instant,
 ``contract:duplicate-delivery`` / ``contract:out-of-order`` only after the deliveries
 before it, and ``contract:unknown-event-type`` what fails on a plain delivery of an
-unknown type (its extras and timestamp forms belong to the cases above).
+unknown type (its extras and timestamp forms belong to the cases above). Ownership
+decides where a failure is reported, never whether (see ``conformance._fuzzing``).
 ``contract:boundary-values`` owns nothing: boundary values are values the schemas
 allow, so a failure on them is the event's (event cases in contract mode draw
 boundary-heavy payloads for about half their examples); ``fuzz`` runs it as an extra
