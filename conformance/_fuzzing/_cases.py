@@ -130,7 +130,7 @@ class _Judge:
     def cell(self, failure: HandlerFailure) -> tuple[str, str]:
         """The coverage cell a failure was found in."""
         event = failure.event or "?"
-        if self.current and event not in self.current:
+        if self.current and event not in self.current and event not in self.cases:
             event = self.current[0]  # an unknown type: its stratum's event
         return (event, self.run.case.rule)
 

@@ -350,12 +350,14 @@ def fuzz(
                 target=report.handler,
             )
             for key, failure in run.failures.items():
-                distinct.setdefault(key, failure)
+                if key not in distinct:
+                    distinct[key] = failure
+                    cells[key] = run.cells[key]
             for key, failure in run.orphans.items():
-                orphans.setdefault(key, failure)
+                if key not in orphans:
+                    orphans[key] = failure
+                    cells.setdefault(key, run.cells[key])
             coverage.update(run.coverage)
-            for key, cell in run.cells.items():
-                cells.setdefault(key, cell)
             result = CaseResult(case.id, run.examples, len(run.failures), run.seconds)
             report.cases.append(result)
             if progress is not None:
