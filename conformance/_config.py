@@ -77,6 +77,12 @@ class ConformanceConfig:
     memory_limit: int | None = _setting(
         None, "string", "MiB of memory the handler's worker process may add (0: no limit)"
     )
+    database: str | None = _setting(
+        None,
+        "string",
+        "where failing examples are kept and shared (a folder, redis://HOST:PORT/DB, "
+        "readonly:SPEC; several separated by spaces)",
+    )
 
     @property
     def collects(self) -> bool:
@@ -282,4 +288,5 @@ _PARSERS: dict[str, Any] = {
     "consumer": _text,
     "isolation": _isolation,
     "memory_limit": _non_negative_int,
+    "database": _text,
 }

@@ -11,7 +11,10 @@ import hashlib
 import itertools
 import os
 import random
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -25,15 +28,58 @@ def encode_ulid(milliseconds: int, randomness: int) -> str:
     return "".join(CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
 
+class SeededIds:
+    """ULIDs that a seed reproduces: a clock that starts at a seed-chosen instant and
+    ticks one millisecond per id (so ids never repeat within a run and sort in the
+    order they were made), and 80 random bits from the seeded generator."""
+
+    #: 2026-01-01T00:00:00Z: seeded clocks start within a year of it.
+    START_MS = 1_767_225_600_000
+
+    def __init__(self, seed: int | str) -> None:
+        self.rng = random.Random(f"casedev-conformance ids {seed}")
+        self.clock = self.START_MS + self.rng.randrange(365 * 86_400_000)
+        self.lock = threading.Lock()
+
+    def ulid(self) -> str:
+        """The next ULID of this sequence."""
+        with self.lock:
+            self.clock += 1
+            return encode_ulid(self.clock, self.rng.getrandbits(80))
+
+
+_SCOPES: list[SeededIds] = []
+
+
+@contextmanager
+def seeded_ids(seed: int | str | None) -> Iterator[SeededIds | None]:
+    """Within the block, ids made without an explicit ``rng`` come from ``SeededIds(seed)``
+    (``seed`` None: unchanged, fresh ids). ``fuzz --seed`` uses it so a rerun hands the
+    handler the same deliveries, ids included."""
+    if seed is None:
+        yield None
+        return
+    scope = SeededIds(seed)
+    _SCOPES.append(scope)
+    try:
+        yield scope
+    finally:
+        _SCOPES.remove(scope)
+
+
 def new_ulid(rng: random.Random | None = None) -> str:
     """A fresh ULID: current milliseconds, then 80 bits unique per process.
 
-    With ``rng`` the 80 bits come from it (reproducible under a seed); without, from a
-    per-process random salt and a counter, so ids never repeat within or across runs.
+    With ``rng`` the 80 bits come from it (reproducible under a seed); inside
+    ``seeded_ids(seed)`` the whole id comes from the seeded sequence; otherwise the 80
+    bits are a per-process random salt plus a counter, so ids never repeat within or
+    across runs.
     """
     now = time.time_ns() // 1_000_000
     if rng is not None:
         return encode_ulid(now, rng.getrandbits(80))
+    if _SCOPES:
+        return _SCOPES[-1].ulid()
     return encode_ulid(now, _SALT + next(_COUNTER))
 
 

@@ -45,6 +45,7 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "consumer": st.from_regex(r"[a-z][a-z-]{0,12}", fullmatch=True),
     "isolation": st.sampled_from(["process", "thread"]),
     "memory_limit": st.integers(0, 100_000),
+    "database": st.from_regex(r"(readonly:)?[a-z]{1,8}(/[a-z]{1,8})?", fullmatch=True),
 }
 
 

@@ -107,6 +107,8 @@ def run_handler_fuzz(
     consumer: str | None = None,
     isolation: str = DEFAULT_ISOLATION,
     memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    corpus: Sequence[Path] = (),
+    database: Sequence[str] = (),
 ) -> int:
     """Fuzz the handler named by ``target``; print the report; return the exit code.
 
@@ -114,12 +116,14 @@ def run_handler_fuzz(
     a usage manifest naming ``consumer`` is written there.
     """
     from .._catalog import load_catalog
-    from .._fuzzing import Handler, fuzz_cases, report_verdict
+    from .._fuzzing import Handler, fuzz_cases, load_corpus, open_database, report_verdict
     from .._fuzzing import fuzz as run_fuzz
 
     catalog = load_catalog(catalog_dir)
     # bad patterns: exit 2
     cases = fuzz_cases(list(events) or ["*"], contract=contract, catalog=catalog)
+    captured = load_corpus(list(corpus), catalog=catalog)  # unreadable files: exit 2 first
+    db = open_database(list(database))  # a bad spec or unreachable server: exit 2
     recorder = None
     if usage_path is not None:
         from .._usage import Recorder
@@ -141,6 +145,8 @@ def run_handler_fuzz(
                 cases=cases,
                 catalog=catalog,
                 observe=recorder,
+                corpus=captured,
+                database=db,
             )
     finally:
         handler.close()
@@ -200,7 +206,8 @@ def isolation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--max-examples",
     type=click.IntRange(min=1, max=MAX_COUNT),
     default=DEFAULT_MAX_EXAMPLES,
-    help="Examples per fuzz case (each event and each contract rule) "
+    help="Examples per event case; each contract rule is tried on every selected event "
+    "(this many shared among them, at least 3 each) "
     f"[default: {DEFAULT_MAX_EXAMPLES} for a handler TARGET, 5 per event for --app/--url].",
 )
 @click.option("--seed", type=int, default=None, help="Make the run repeatable.")
@@ -223,7 +230,28 @@ def isolation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_FAILURES_DIR,
     show_default=True,
-    help="Where failing deliveries are saved for `replay`.",
+    help="Where failing deliveries are saved for `replay`; the ones saved there are "
+    "replayed first on the next run.",
+)
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Captured deliveries (JSON Lines or a JSON array, as `validate` reads them; "
+    "repeatable): replayed through the handler first, then mutated to seed generation. "
+    "Invalid ones are reported and not used.",
+)
+@click.option(
+    "--database",
+    "database",
+    multiple=True,
+    metavar="SPEC",
+    envvar="CONFORMANCE_DATABASE",
+    help="Keep failing examples and replay them first: a folder, a redis://HOST:PORT/DB "
+    "URL, or readonly:SPEC (repeatable: layered). Share one across CI shards. "
+    "Env: CONFORMANCE_DATABASE (whitespace-separated).",
 )
 @click.option(
     "--report",
@@ -262,6 +290,8 @@ def fuzz(
     consumer: str | None,
     isolation: str,
     memory_limit: int,
+    corpus: tuple[Path, ...],
+    database: tuple[str, ...],
 ) -> None:
     """Fuzz a webhook handler with every delivery the contract allows.
 
@@ -285,6 +315,8 @@ def fuzz(
         consumer=consumer,
         isolation=isolation,
         memory_limit=memory_limit,
+        corpus=corpus,
+        database=database,
     )
     sys.exit(code)
 

@@ -96,6 +96,10 @@ class HandlerFailure(ConformanceError):
         self.frame = frame
         self.deadline = deadline
         self.case: str | None = None
+        #: Set when the case reporting it does not own it: the owner (None: unknown)
+        #: and why it is reported here anyway (the plain-counterpart evidence).
+        self.owner: str | None = None
+        self.evidence: str | None = None
         self.path: Path | None = None
         super().__init__(self.summary, event=str(event) if event is not None else None)
 

@@ -65,6 +65,8 @@ def format_failure(
         lines.append(f"  handler:  {failure.frame}")
         if failure.frame.line:
             lines.append(f"            {failure.frame.line}")
+    if failure.evidence:
+        lines.append(f"  owner:    {failure.owner or 'unknown'} ({failure.evidence})")
     if failure.kind == "exception":
         name = exception_type_name(failure.exception).rpartition(".")[2]
         lines.append(f"  raised:   {name}")
@@ -95,11 +97,21 @@ def format_failure(
 
 
 def format_report(report: FuzzReport, *, replay_target: str | None) -> str:
-    """The whole report: each distinct failure, then the one-line verdict."""
-    blocks = [
+    """The whole report: invalid captured deliveries, each distinct failure, the
+    coverage table, then the one-line verdict."""
+    blocks = []
+    if report.corpus_problems:
+        shown = [f"  {p}" for p in report.corpus_problems[:20]]
+        more = len(report.corpus_problems) - len(shown)
+        blocks.append(
+            f"corpus: {len(report.corpus_problems)} captured deliveries are not valid and "
+            "were not used:\n" + "\n".join(shown) + (f"\n  ... and {more} more" if more else "")
+        )
+    blocks.extend(
         format_failure(i, f, replay_target=replay_target)
         for i, f in enumerate(report.failures, start=1)
-    ]
+    )
+    blocks.append(report.coverage.render())
     blocks.append(report_verdict(report))
     return "\n\n".join(blocks)
 
@@ -115,7 +127,13 @@ def report_verdict(report: FuzzReport) -> str:
     )
     found = len(report.failures)
     verdict = f"{found} distinct failure{'s' if found != 1 else ''}" if found else "no failures"
+    extra = []
+    if report.replayed:
+        extra.append(f"{report.replayed} replayed first")
+    if report.corpus_size:
+        extra.append(f"{report.corpus_size} captured deliveries used")
+    also = f" ({', '.join(extra)})" if extra else ""
     return (
-        f"{verdict} in {report.handler}: {report.examples} delivery sequences over {mode} "
-        f"in {report.seconds:.1f} s (seed {report.seed}; rerun with --seed {report.seed})"
+        f"{verdict} in {report.handler}: {report.examples} delivery sequences{also} over "
+        f"{mode} in {report.seconds:.1f} s (seed {report.seed}; rerun with --seed {report.seed})"
     )

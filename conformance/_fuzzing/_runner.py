@@ -29,14 +29,18 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._catalog import Catalog
-from .._errors import ConformanceError, FuzzError, InputError, UsageError
+from .._errors import InputError, UsageError
 from .._files import make_dir, write_file
-from .._generation import SEARCH, FuzzCase, build_cases, search_settings
+from .._generation import CORPUS_CASE, FuzzCase, build_cases, corpus_case
+from .._ids import seeded_ids
+from ._cases import run_case
+from ._corpus import Corpus, CorpusProblem, load_corpus
+from ._coverage import Coverage, coverage_table
+from ._database import DatabaseSpec, open_database
 from ._handler import DEFAULT_DEADLINE, Frame, HandlerFailure, check_handler, describe_exception
-from ._ownership import owner as owner_of
 from ._worker import Handler
 
 __all__ = [
@@ -54,9 +58,6 @@ __all__ = [
     "replay",
     "save_failure",
 ]
-
-if TYPE_CHECKING:
-    pass
 
 DEFAULT_MAX_EXAMPLES = 50
 DEFAULT_FAILURES_DIR = Path(".conformance") / "failures"
@@ -99,6 +100,14 @@ class FuzzReport:
     cases: list[CaseResult] = field(default_factory=list)
     failures: list[HandlerFailure] = field(default_factory=list)
     seconds: float = 0.0
+    #: What was tried: per event, examples and failures per rule.
+    coverage: Coverage = field(default_factory=Coverage)
+    #: Captured deliveries (``corpus``) that were not valid, so not used.
+    corpus_problems: list[CorpusProblem] = field(default_factory=list)
+    #: Valid captured deliveries replayed (and mutated).
+    corpus_size: int = 0
+    #: Delivery sequences replayed before searching (saved failures, captured traffic).
+    replayed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -131,6 +140,12 @@ class FuzzReport:
                 for c in self.cases
             ],
             "failures": [failure_record(f) for f in self.failures],
+            "coverage": self.coverage.to_dict(),
+            "corpus": {
+                "used": self.corpus_size,
+                "invalid": [p.to_dict() for p in self.corpus_problems],
+            },
+            "replayed": self.replayed,
         }
 
 
@@ -151,6 +166,8 @@ def failure_record(failure: HandlerFailure) -> dict[str, Any]:
             "code": failure.frame.line,
         },
         "summary": failure.summary,
+        "owner": failure.owner,
+        "evidence": failure.evidence,
         "failing_index": failure.index,
         "deliveries": failure.deliveries,
         "file": None if failure.path is None else str(failure.path),
@@ -287,83 +304,6 @@ def _check_args(max_examples: Any, seed: Any, deadline: Any) -> None:
         )
 
 
-class _Search:
-    """Runs one case under Hypothesis and keeps the failures it produced."""
-
-    def __init__(
-        self,
-        handler: Callable[[dict[str, Any]], Any],
-        deadline: float | None,
-        known: frozenset[tuple[str, ...]] = frozenset(),
-        events: Mapping[str, FuzzCase] | None = None,
-        observe: Callable[[dict[str, Any]], Any] | None = None,
-    ) -> None:
-        self.handler = handler
-        self.observe = observe
-        self.deadline = deadline
-        self.known = known
-        self.events = events or {}
-        self.examples = 0
-        self.failures: dict[tuple[str, ...], HandlerFailure] = {}
-        self.timed_out = False
-
-    def run(self, case: FuzzCase, *, max_examples: int, seed: int) -> None:
-        from hypothesis import given
-        from hypothesis import seed as seed_decorator
-        from hypothesis.errors import HypothesisException
-
-        @seed_decorator(seed)
-        @search_settings(max_examples=max_examples, phases=SEARCH, report_multiple_bugs=True)
-        @given(case.strategy)
-        def search(deliveries: list[dict[str, Any]]) -> None:
-            if self.timed_out:
-                # A hung handler: do not spend a deadline per example or shrinking step.
-                return
-            self.examples += 1
-            try:
-                check_handler(
-                    self.handler, deliveries, deadline=self.deadline, observe=self.observe
-                )
-            except HandlerFailure as failure:
-                if failure.kind == "timeout":
-                    # One deadline per case: whoever owns it, this case stops here.
-                    self.timed_out = True
-                if failure.key in self.known:
-                    # Found and shrunk by an earlier case: reported once, so keep
-                    # searching this case for other bugs instead of shrinking it again
-                    # (and without rerunning the handler to find its owner).
-                    return
-                owner = owner_of(
-                    case,
-                    self.handler,
-                    deliveries,
-                    failure,
-                    deadline=self.deadline,
-                    events=self.events,
-                )
-                if owner is None:
-                    # Another contract case's bug (it finds and reports it): a pass here.
-                    return
-                failure.case = owner  # this case, or the event whose bug it is
-                self.failures[failure.key] = failure
-                raise
-
-        try:
-            search()
-        except HandlerFailure:
-            pass
-        except ConformanceError:
-            raise
-        except Exception as exc:
-            if self.failures:
-                return  # Hypothesis' report of failures we already recorded (or flaky ones)
-            if isinstance(exc, HypothesisException):
-                raise FuzzError(
-                    f"generating deliveries failed: {type(exc).__name__}: {exc}", event=case.id
-                ) from exc
-            raise
-
-
 def fuzz(
     handler: Callable[[dict[str, Any]], Any] | str,
     events: str | Iterable[str] = "*",
@@ -379,15 +319,23 @@ def fuzz(
     observe: Callable[[dict[str, Any]], Any] | None = None,
     isolation: str | None = None,
     memory_limit: int | None = None,
+    corpus: Sequence[str | Path] | Corpus | None = None,
+    database: DatabaseSpec = None,
 ) -> FuzzReport:
     """Fuzz ``handler`` (a callable, or a ``module:callable`` / ``file.py:callable``
     target) with every delivery the contract allows for ``events``.
 
-    ``max_examples`` is per case (each event and each contract rule); ``seed`` makes a
-    run repeatable (a random one is chosen and reported otherwise); ``deadline`` is the
+    ``max_examples`` is per event case; each contract case tries its rule on every
+    selected event (``stratum_examples`` each); ``seed`` makes a run repeatable, event
+    ids included (a random one is chosen and reported otherwise); ``deadline`` is the
     per-delivery time limit in seconds; failing deliveries are saved in ``failures_dir``
-    (None: not saved); ``progress(case_result, done, total)`` is called after each case.
-    ``observe`` is passed to ``check_handler`` (usage recording: ``conformance._usage``).
+    (None: not saved) and the ones saved there earlier are replayed first;
+    ``corpus`` (files of captured deliveries) is replayed next and seeds a ``corpus``
+    case of mutations of it; ``database`` (a folder, a ``redis://`` URL, ``readonly:``
+    one of those, several of them, or a Hypothesis database) keeps failing examples
+    so the next run, or another CI shard, replays them first;
+    ``progress(case_result, done, total)`` is called after each case; ``observe`` is
+    passed to ``check_handler`` (usage recording: ``conformance._usage``).
 
     ``isolation`` is ``"process"`` (the default: the handler runs in a worker process
     that is killed and replaced when it hangs, exits, crashes, forks or goes past a
@@ -396,13 +344,12 @@ def fuzz(
     its size at start (0: no limit). A target is imported in the worker, never here.
     """
     _check_args(max_examples, seed, deadline)
-    if cases is None:
-        cases = fuzz_cases(events, contract=contract, catalog=catalog)
     func, owned = _as_handler(handler, isolation, memory_limit)
     try:
-        return _fuzz(func, handler, events, cases, max_examples=max_examples, seed=seed,
-                     contract=contract, deadline=deadline, failures_dir=failures_dir,
-                     progress=progress, observe=observe)  # fmt: skip
+        return _fuzz(func, handler, events, cases, catalog=catalog, max_examples=max_examples,
+                     seed=seed, contract=contract, deadline=deadline,
+                     failures_dir=failures_dir, progress=progress, corpus=corpus,
+                     database=database, observe=observe)  # fmt: skip
     finally:
         if owned:
             func.close()
@@ -412,16 +359,26 @@ def _fuzz(
     func: Handler,
     handler: Callable[[dict[str, Any]], Any] | str,
     events: str | Iterable[str],
-    cases: Sequence[FuzzCase],
+    cases: Sequence[FuzzCase] | None,
     *,
+    catalog: Catalog | None,
     max_examples: int,
     seed: int | None,
     contract: bool,
     deadline: float | None,
     failures_dir: str | Path | None,
     progress: Progress | None,
-    observe: Callable[[dict[str, Any]], Any] | None = None,
+    corpus: Sequence[str | Path] | Corpus | None,
+    database: DatabaseSpec,
+    observe: Callable[[dict[str, Any]], Any] | None,
 ) -> FuzzReport:
+    captured = corpus if isinstance(corpus, Corpus) else load_corpus(corpus or (), catalog=catalog)
+    if cases is None:
+        cases = fuzz_cases(events, contract=contract, catalog=catalog)
+    cases = list(cases)
+    mutations = corpus_case(captured.deliveries, events, catalog=catalog, contract=contract)
+    if mutations is not None:
+        cases.insert(0, mutations)
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     events_tuple = (events,) if isinstance(events, str) else tuple(events)
@@ -431,25 +388,59 @@ def _fuzz(
         contract=contract,
         seed=seed,
         max_examples=max_examples,
+        corpus_problems=list(captured.problems),
+        corpus_size=len(captured.deliveries),
     )
     started = time.perf_counter()
+    by_id = {c.id: c for c in cases}
+    replays = _replays(by_id, failures_dir, captured.deliveries)
+    report.replayed = sum(len(v) for v in replays.values())
+    db = open_database(database)
     distinct: dict[tuple[str, ...], HandlerFailure] = {}
-    events = {c.id: c for c in cases if not c.is_contract}
-    for done, case in enumerate(cases, start=1):
-        case_started = time.perf_counter()
-        search = _Search(func, deadline, frozenset(distinct), events, observe)
-        search.run(case, max_examples=max_examples, seed=seed)
-        for key, failure in search.failures.items():
-            distinct.setdefault(key, failure)
-        result = CaseResult(
-            case.id, search.examples, len(search.failures), time.perf_counter() - case_started
-        )
-        report.cases.append(result)
-        if progress is not None:
-            progress(result, done, len(cases))
+    orphans: dict[tuple[str, ...], HandlerFailure] = {}
+    coverage: collections.Counter[tuple[str, str]] = collections.Counter()
+    cells: dict[tuple[str, ...], tuple[str, str]] = {}
+    with seeded_ids(seed):
+        for done, case in enumerate(cases, start=1):
+            run = run_case(
+                case,
+                func,
+                max_examples=max_examples,
+                seed=seed,
+                deadline=deadline,
+                cases=by_id,
+                known=frozenset(distinct),
+                replay=replays.get(case.id, ()),
+                database=db,
+                target=report.handler,
+                observe=observe,
+            )
+            for key, failure in run.failures.items():
+                if key not in distinct:
+                    distinct[key] = failure
+                    cells[key] = run.cells[key]
+            for key, failure in run.orphans.items():
+                if key not in orphans:
+                    orphans[key] = failure
+                    cells.setdefault(key, run.cells[key])
+            coverage.update(run.coverage)
+            result = CaseResult(case.id, run.examples, len(run.failures), run.seconds)
+            report.cases.append(result)
+            if progress is not None:
+                progress(result, done, len(cases))
+    # Nothing found is lost: a failure whose owner did not reproduce it is reported
+    # under the case that saw it, with the evidence.
+    for key, failure in orphans.items():
+        distinct.setdefault(key, failure)
     report.failures = list(distinct.values())
+    # Each failure in the cell of its event and of the case that reports it.
+    reported = [
+        (cells[f.key][0], by_id[f.case].rule if f.case in by_id else cells[f.key][1])
+        for f in report.failures
+    ]
+    report.coverage = coverage_table(cases, coverage, reported)
     # A failure found by one case may belong to another (a contract case meeting an
-    # event's bug): count each under the case that owns it.
+    # event's bug): count each under the case that reports it.
     owned = collections.Counter(f.case for f in report.failures)
     report.cases = [dataclasses.replace(c, failures=owned[c.id]) for c in report.cases]
     if failures_dir is not None:
@@ -457,3 +448,48 @@ def _fuzz(
             save_failure(failure, failures_dir)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _replays(
+    cases: Mapping[str, FuzzCase],
+    failures_dir: str | Path | None,
+    captured: Sequence[dict[str, Any]],
+) -> dict[str, list[list[dict[str, Any]]]]:
+    """What each case hands the handler before it searches: the failures saved in
+    ``failures_dir`` by earlier runs (under the case that reported them), then the
+    captured deliveries, each alone (under the ``corpus`` case)."""
+    out: dict[str, list[list[dict[str, Any]]]] = collections.defaultdict(list)
+    for case_id, deliveries in saved_failures(failures_dir):
+        if case_id in cases:
+            out[case_id].append(deliveries)
+    if CORPUS_CASE in cases:
+        out[CORPUS_CASE].extend([delivery] for delivery in captured)
+    return out
+
+
+def saved_failures(directory: str | Path | None) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(case, deliveries) of every failure file ``save_failure`` left in ``directory``
+    (files that are not ours, or unreadable, are skipped: they are the user's)."""
+    if directory is None:
+        return []
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(record, dict) or record.get("format") != FAILURE_FORMAT:
+            continue
+        deliveries = record.get("deliveries")
+        case_id = record.get("case")
+        if (
+            isinstance(case_id, str)
+            and isinstance(deliveries, list)
+            and deliveries
+            and all(isinstance(d, dict) for d in deliveries)
+        ):
+            found.append((case_id, deliveries))
+    return found

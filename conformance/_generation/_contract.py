@@ -337,11 +337,16 @@ FUTURE_EVENTS = (
 _SEGMENT = st.from_regex(r"\A[a-z][a-z0-9_]{0,11}\Z")
 
 
-def unknown_types(patterns: Sequence[str], known: Iterable[str]) -> SearchStrategy[str]:
+def unknown_types(
+    patterns: Sequence[str], known: Iterable[str], near: str | None = None
+) -> SearchStrategy[str]:
     """Event type names not in ``known`` that a subscription to ``patterns`` receives.
 
     ``webhook.test`` (test sends) is always included: an endpoint gets test sends whatever
-    its filters (ASSUMPTION).
+    its filters (ASSUMPTION). With ``near`` (an event name), only its unknown siblings:
+    new names under each of its parent prefixes the subscription covers
+    (``vault.object.deleted`` and ``vault.object.x`` near ``vault.object.created``), or
+    ``webhook.test`` when the subscription covers none.
     """
     from .._catalog import matches
 
@@ -352,6 +357,8 @@ def unknown_types(patterns: Sequence[str], known: Iterable[str]) -> SearchStrate
             name == TEST_EVENT_TYPE or any(matches(p, name) for p in patterns)
         )
 
+    if near is not None:
+        return _unknown_siblings(patterns, near, wanted)
     plausible = [n for n in FUTURE_EVENTS if wanted(n)]
     branches: list[SearchStrategy[str]] = [st.sampled_from(plausible)] if plausible else []
     prefixes = sorted({p[:-1] for p in patterns if p.endswith(".*")})
@@ -363,6 +370,33 @@ def unknown_types(patterns: Sequence[str], known: Iterable[str]) -> SearchStrate
                 lambda p: p[0] + ".".join(p[1])
             )
         )
+    return st.one_of(branches).filter(wanted)
+
+
+def _unknown_siblings(
+    patterns: Sequence[str], near: str, wanted: Callable[[str], bool]
+) -> SearchStrategy[str]:
+    parts = near.split(".")
+    parents = [".".join(parts[:depth]) for depth in range(len(parts) - 1, 0, -1)]
+    covered = [
+        parent
+        for parent in parents
+        if any(
+            p == "*" or (p.endswith(".*") and (parent + ".").startswith(p[:-1])) for p in patterns
+        )
+    ]
+    plausible = [
+        n for n in FUTURE_EVENTS if wanted(n) and any(n.startswith(c + ".") for c in covered)
+    ]
+    branches: list[SearchStrategy[str]] = [st.sampled_from(plausible)] if plausible else []
+    if covered:
+        branches.append(
+            st.tuples(st.sampled_from(covered), st.lists(_SEGMENT, min_size=1, max_size=2)).map(
+                lambda p: ".".join([p[0], *p[1]])
+            )
+        )
+    if not branches:
+        return st.just(TEST_EVENT_TYPE)
     return st.one_of(branches).filter(wanted)
 
 

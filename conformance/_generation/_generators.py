@@ -123,13 +123,15 @@ class Generators:
         return self._deliveries[key]
 
     def unknown_delivery(
-        self, patterns: Sequence[str], options: Options
+        self, patterns: Sequence[str], options: Options, near: str | None = None
     ) -> SearchStrategy[dict[str, Any]]:
-        """Deliveries of event types the catalog does not know, with arbitrary data."""
+        """Deliveries of event types the catalog does not know, with arbitrary data
+        (with ``near``: unknown siblings of that event, see ``unknown_types``)."""
         data = st.dictionaries(
             _contract.free_keys(), _contract.json_values(options.contract), max_size=4
         )
-        return envelope(_contract.unknown_types(patterns, self.catalog.names), data, options, 0)
+        types = _contract.unknown_types(patterns, self.catalog.names, near)
+        return envelope(types, data, options, 0)
 
     def families(self, names: Sequence[str]) -> list[Family]:
         """Groups of related events among ``names`` (same prefix, shared id fields)."""

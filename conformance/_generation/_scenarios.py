@@ -2,8 +2,10 @@
 
 A case's strategy draws a ``list`` of deliveries that a handler receives in order. Event
 cases draw one delivery of that event; contract cases (contract mode only) draw what the
-delivery contract allows beyond the schemas. The rule table ``CONTRACT_CASES`` maps each
-case id to its description, builder and plain-counterpart builder.
+delivery contract allows beyond the schemas, split into one stratum per selected event
+(``FuzzCase.strata``) that the runner searches one by one, so every rule meets every
+event. The rule table ``CONTRACT_CASES`` maps each case id to its description, stratum
+builder and plain-counterpart builder.
 
 Ownership: each failure belongs to exactly one case. When a case's sequence fails at a
 delivery, that delivery's plain counterpart (alone, with a fresh id, without what the
@@ -15,7 +17,8 @@ allows them), ``contract:additive-fields`` what fails only with data extras,
 only with a non-canonical ``occurred_at`` of the same instant,
 ``contract:duplicate-delivery`` / ``contract:out-of-order`` only after the deliveries
 before it, and ``contract:unknown-event-type`` what fails on a plain delivery of an
-unknown type (its extras and timestamp forms belong to the cases above).
+unknown type (its extras and timestamp forms belong to the cases above). Ownership
+decides where a failure is reported, never whether (see ``conformance._fuzzing``).
 ``contract:boundary-values`` owns nothing: boundary values are values the schemas
 allow, so a failure on them is the event's (event cases in contract mode draw
 boundary-heavy payloads for about half their examples); ``fuzz`` runs it as an extra
@@ -24,6 +27,7 @@ search and reports what it finds under the event, the pytest plugin does not col
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,9 +40,12 @@ from .._catalog import Catalog
 from .._ids import format_timestamp, new_event_id
 from . import _contract
 from ._compiler import Options
-from ._generators import Generators, generators, patterns_of, relabel
+from ._generators import Family, Generators, generators, patterns_of, relabel
 
 Deliveries = list[dict[str, Any]]
+
+#: The id of the case that replays and mutates captured deliveries (``fuzz --corpus``).
+CORPUS_CASE = "corpus"
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class _Scope:
     names: list[str]
     patterns: tuple[str, ...]
     record: bool
+    families: list[Family] = field(default_factory=list)
 
     def options(self, **changes: Any) -> Options:
         return Options(contract=True, record=self.record, **changes)
@@ -60,17 +68,24 @@ def _single(strategy: SearchStrategy[dict[str, Any]]) -> SearchStrategy[Deliveri
     return strategy.map(lambda d: [d])
 
 
-def _unknown_type(scope: _Scope) -> SearchStrategy[Deliveries]:
-    return _single(scope.gen.unknown_delivery(scope.patterns, scope.options()))
+# -- contract rules, one stratum per event (or per family) --------------------------------
+#
+# Each builder takes the scope and one selected event and returns the strategy of that
+# rule's stratum for the event, so every rule meets every event (``FuzzCase.strata``).
 
 
-def _duplicate(scope: _Scope) -> SearchStrategy[Deliveries]:
+def _unknown_type(scope: _Scope, name: str) -> SearchStrategy[Deliveries]:
+    return _single(scope.gen.unknown_delivery(scope.patterns, scope.options(), near=name))
+
+
+def _duplicate(scope: _Scope, name: str) -> SearchStrategy[Deliveries]:
+    own = scope.gen.delivery(name, scope.options())
     known = scope.known()
 
     @st.composite
     def build(draw: st.DrawFn) -> Deliveries:
-        first = draw(known)
-        sequence = [first, *draw(st.lists(known, max_size=2))]
+        first = draw(own)
+        sequence = [first, *draw(st.lists(known, max_size=1))]
         for _ in range(draw(st.integers(1, 2))):
             sequence.insert(draw(st.integers(1, len(sequence))), first)
         return sequence
@@ -78,52 +93,71 @@ def _duplicate(scope: _Scope) -> SearchStrategy[Deliveries]:
     return build()
 
 
-def _out_of_order(scope: _Scope) -> SearchStrategy[Deliveries] | None:
-    families = scope.gen.families(scope.names)
+def _out_of_order(scope: _Scope, name: str) -> SearchStrategy[Deliveries] | None:
+    """``name`` arriving after some of its related events (the smallest family holding
+    it: same prefix, shared ids), in any order; first of all (Hypothesis' simplest
+    example) right after the event that normally follows it."""
+    families = [f for f in scope.families if name in f.events]
     if not families:
         return None
+    family = min(families, key=lambda f: len(f.events))
+    at = family.events.index(name)
+    # Those after it in docs order first, so the simplest draw is [its successor, it].
+    others = [*family.events[at + 1 :], *family.events[:at]]
     options = scope.options()
 
     @st.composite
     def build(draw: st.DrawFn) -> Deliveries:
-        family = draw(st.sampled_from(families))
-        order = draw(st.permutations(family.events))
-        count = draw(st.integers(1, len(order)))
-        shared = {name: draw(_contract.strings(0, None, True)) for name in family.shared}
+        count = draw(st.integers(1, len(others)))
+        order = [others[i] for i in draw(st.permutations(range(len(others))))[:count]]
+        shared = {key: draw(_contract.strings(0, None, True)) for key in family.shared}
         sequence = []
-        for name in order[:count]:
-            delivery = draw(scope.gen.delivery(name, options))
+        for member in [*order, name]:
+            delivery = draw(scope.gen.delivery(member, options))
             sequence.append(relabel(delivery, data=_contract.with_shared(delivery["data"], shared)))
         return sequence
 
     return build()
 
 
-def _envelope_extras(scope: _Scope) -> SearchStrategy[Deliveries]:
-    options = scope.options()
-    return _single(
-        st.one_of([scope.gen.delivery(n, options, envelope_extras_min=1) for n in scope.names])
-    )
+def _envelope_extras(scope: _Scope, name: str) -> SearchStrategy[Deliveries]:
+    return _single(scope.gen.delivery(name, scope.options(), envelope_extras_min=1))
 
 
-def _additive_fields(scope: _Scope) -> SearchStrategy[Deliveries]:
-    return _single(scope.known(extras_min=1))
+def _additive_fields(scope: _Scope, name: str) -> SearchStrategy[Deliveries]:
+    return _single(scope.gen.delivery(name, scope.options(extras_min=1)))
 
 
-def _timestamp_forms(scope: _Scope) -> SearchStrategy[Deliveries]:
+def _timestamp_forms(scope: _Scope, name: str) -> SearchStrategy[Deliveries]:
     # Every non-canonical form; the canonical one (milliseconds, Z) is everywhere else.
     forms = [f for f in _contract.timestamp_forms() if f != (3, "Z")]
     instants = _contract.INSTANTS
-    known = scope.known()
+    own = scope.gen.delivery(name, scope.options())
 
     @st.composite
     def build(draw: st.DrawFn) -> Deliveries:
-        delivery = draw(known)
+        delivery = draw(own)
         digits, offset = draw(st.sampled_from(forms))
         stamp = format_timestamp(draw(instants), digits, offset)
         return [relabel(delivery, occurred_at=stamp)]
 
     return build()
+
+
+def _boundary_values(scope: _Scope, name: str) -> SearchStrategy[Deliveries]:
+    return _single(scope.gen.delivery(name, scope.options(boundary=True)))
+
+
+@dataclass(frozen=True)
+class Stratum:
+    """One slice of a case: the events it is about and its strategy of delivery
+    sequences. Contract cases have one per selected event (out-of-order: one per
+    family of related events), and ``fuzz`` searches each one, so every rule meets
+    every event however many there are."""
+
+    label: str
+    events: tuple[str, ...]
+    strategy: SearchStrategy[Deliveries] = field(repr=False, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -146,11 +180,23 @@ class FuzzCase:
     #: values, which the schemas allow): ``fuzz`` attributes them to the event, the
     #: pytest plugin does not collect it.
     claims: Literal["plain", "added", "event"] = "plain"
+    #: The slices ``fuzz`` searches one by one (each a few examples); empty: one search
+    #: of ``strategy``, which is always the union of the strata.
+    strata: tuple[Stratum, ...] = field(default=(), repr=False, compare=False, hash=False)
+    #: Whether the case adds deliveries (repeats, orders) rather than content to one.
+    sequence: bool = False
 
     @property
     def is_contract(self) -> bool:
         """Whether this case exercises a contract rule rather than one event's schema."""
         return self.id.startswith("contract:")
+
+    @property
+    def rule(self) -> str:
+        """The coverage column: ``event`` for event cases, else the id after its prefix."""
+        if self.id == CORPUS_CASE:
+            return "corpus"
+        return self.id.split(":", 1)[1] if ":" in self.id else "event"
 
 
 # -- plain counterparts ------------------------------------------------------------------
@@ -205,20 +251,18 @@ def plain_delivery(delivery: dict[str, Any]) -> dict[str, Any]:
     return _canonical_time(_without_data_extras(_without_envelope_extras(delivery)))
 
 
-def _boundary_values(scope: _Scope) -> SearchStrategy[Deliveries]:
-    return _single(scope.known(boundary=True))
-
-
-Builder = Callable[[_Scope], SearchStrategy[Deliveries] | None]
+Builder = Callable[[_Scope, str], SearchStrategy[Deliveries] | None]
 Counterpart = Callable[[dict[str, Any]], dict[str, Any]]
 Claims = Literal["plain", "added", "event"]
 
 #: contract case id -> (description, builder, counterpart, claims). Order is the order
-#: cases run in. ``counterpart`` strips contract additions from a failing delivery;
-#: ``claims`` says which failures the case owns (see ``FuzzCase.claims``).
+#: cases run in. ``builder`` makes the stratum of one event (None: the rule does not
+#: apply to it, as out-of-order to an event without related events); ``counterpart`` strips contract additions from a failing
+#: delivery; ``claims`` says which failures the case owns (see ``FuzzCase.claims``).
 CONTRACT_CASES: dict[str, tuple[str, Builder, Counterpart, Claims]] = {
     "contract:unknown-event-type": (
-        "an event type the catalog does not know yet (or webhook.test), with arbitrary data",
+        "event types the catalog does not know yet (siblings of each event, webhook.test), "
+        "with arbitrary data",
         _unknown_type,
         plain_delivery,
         "plain",
@@ -242,7 +286,7 @@ CONTRACT_CASES: dict[str, tuple[str, Builder, Counterpart, Claims]] = {
         "added",
     ),
     "contract:out-of-order": (
-        "related events (sharing an id) in any order, some of them missing",
+        "each event after some of its related events (sharing ids), in any order",
         _out_of_order,
         _alone,
         "added",
@@ -260,6 +304,22 @@ CONTRACT_CASES: dict[str, tuple[str, Builder, Counterpart, Claims]] = {
         "event",
     ),
 }
+#: Cases whose additions are a sequence (repeats, orders), not content of one delivery.
+SEQUENCE_CASES = frozenset({"contract:duplicate-delivery", "contract:out-of-order"})
+#: The contract cases that add content to one delivery -> the counterpart that strips
+#: just that: whose failure goes away without it is that case's (``contract_owner``).
+CONTENT_COUNTERPARTS: dict[str, Counterpart] = {
+    case_id: counterpart
+    for case_id, (_, _, counterpart, claims) in CONTRACT_CASES.items()
+    if claims == "added" and case_id not in SEQUENCE_CASES
+}
+
+
+def _strata(scope: _Scope, builder: Builder) -> tuple[Stratum, ...]:
+    found = ((name, builder(scope, name)) for name in scope.names)
+    return tuple(
+        Stratum(name, (name,), strategy) for name, strategy in found if strategy is not None
+    )
 
 
 def build_cases(
@@ -271,33 +331,114 @@ def build_cases(
 ) -> list[FuzzCase]:
     """One case per selected event, then (in contract mode) one per contract rule.
 
-    With ``record`` (contract extras marked, so they can be stripped again) each case
-    gets its plain-counterpart builder, which ``FuzzCase.owns`` uses to attribute a
-    failure to the one case that causes it; without it every case owns its failures.
+    Contract cases have one stratum per selected event (out-of-order: per family). With
+    ``record`` (contract extras marked, so they can be stripped again) each case gets
+    its plain-counterpart builder, which ``owner`` uses to attribute a failure to the
+    one case that causes it; without it every case owns its failures.
     """
     gen = generators(catalog)
     patterns = patterns_of(events)
     names = gen.names(patterns)
     options = Options(contract=contract, record=record)
-    cases = [
-        FuzzCase(
-            name,
-            f"{name} deliveries" + (" (contract mode)" if contract else " (schema only)"),
-            _single(gen.delivery(name, options)),
-            plain_delivery if contract and record else None,
+    cases = []
+    for name in names:
+        strategy = _single(gen.delivery(name, options))
+        cases.append(
+            FuzzCase(
+                name,
+                f"{name} deliveries" + (" (contract mode)" if contract else " (schema only)"),
+                strategy,
+                plain_delivery if contract and record else None,
+                strata=(Stratum(name, (name,), strategy),),
+            )
         )
-        for name in names
-    ]
     if not contract:
         return cases
-    scope = _Scope(gen, names, patterns, record)
+    scope = _Scope(gen, names, patterns, record, gen.families(names))
     for case_id, (description, builder, counterpart, claims) in CONTRACT_CASES.items():
-        strategy = builder(scope)
-        if strategy is not None:
+        strata = _strata(scope, builder)
+        if strata:
             cases.append(
-                FuzzCase(case_id, description, strategy, counterpart if record else None, claims)
+                FuzzCase(
+                    case_id,
+                    description,
+                    st.one_of([s.strategy for s in strata]),
+                    counterpart if record else None,
+                    claims,
+                    strata=strata,
+                    sequence=case_id in SEQUENCE_CASES,
+                )
             )
     return cases
+
+
+def corpus_case(
+    captured: Sequence[dict[str, Any]],
+    events: str | Iterable[str] = "*",
+    *,
+    catalog: Catalog | None = None,
+    contract: bool = True,
+) -> FuzzCase | None:
+    """The ``corpus`` case: mutations of real captured deliveries (None without any).
+
+    One stratum per captured event type in the selection. Each example is a captured
+    delivery with a fresh id and, drawn per example, either as it was, with some
+    top-level ``data`` fields swapped for generated ones (real payloads, new values),
+    or (in contract mode) with ``occurred_at`` in another RFC 3339 form. Failures are
+    attributed like everyone else's: to the event when the plain counterpart fails.
+    """
+    gen = generators(catalog)
+    names = set(gen.names(patterns_of(events)))
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for delivery in captured:
+        kind = delivery.get("type")
+        if isinstance(kind, str) and kind in names and isinstance(delivery.get("data"), dict):
+            by_type.setdefault(kind, []).append(delivery)
+    if not by_type:
+        return None
+    options = Options(contract=contract, record=True, extras=False, edges=False)
+    forms = [f for f in _contract.timestamp_forms() if f != (3, "Z")] if contract else []
+    strata = []
+    for name in gen.names(patterns_of(events)):
+        if name in by_type:
+            strategy = _mutations(by_type[name], gen.delivery(name, options), forms)
+            strata.append(Stratum(name, (name,), strategy))
+    return FuzzCase(
+        CORPUS_CASE,
+        "captured deliveries replayed, then mutated (fields swapped for generated values, "
+        "other timestamp forms)",
+        st.one_of([s.strategy for s in strata]),
+        plain_delivery,
+        "event",
+        strata=tuple(strata),
+    )
+
+
+def _mutations(
+    captured: list[dict[str, Any]],
+    generated: SearchStrategy[dict[str, Any]],
+    forms: list[tuple[int, str]],
+) -> SearchStrategy[Deliveries]:
+    kinds = ["as-captured", "swap-fields", *(["timestamp-form"] if forms else [])]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Deliveries:
+        base = copy.deepcopy(draw(st.sampled_from(captured)))
+        base["id"] = new_event_id()
+        kind = draw(st.sampled_from(kinds))
+        if kind == "swap-fields":
+            fresh = draw(generated)["data"]
+            data = dict(base["data"])
+            for key in sorted(fresh):
+                if draw(st.booleans()):
+                    data[key] = fresh[key]
+            base["data"] = data
+        elif kind == "timestamp-form":
+            digits, offset = draw(st.sampled_from(forms))
+            base["occurred_at"] = format_timestamp(draw(_contract.INSTANTS), digits, offset)
+        return [base]
+
+    return build()
 
 
 def case_ids(cases: Sequence[FuzzCase]) -> list[str]:

@@ -41,6 +41,9 @@ PLUGIN_NAME = "conformance-impl"
 SUMMARY_KEY = "casedev-conformance"
 
 if TYPE_CHECKING:
+    from hypothesis.database import ExampleDatabase
+
+    from .._fuzzing import CaseRun, Coverage, HandlerFailure
     from .._generation import FuzzCase
     from .._usage import Recorder
 
@@ -89,6 +92,15 @@ class ConformancePlugin:
             self.recorder = Recorder()
         self.ran: set[str] = set()
         self.usage_note: str | None = None
+        #: Keys of failures items of this process reported (each bug fails one item).
+        self.reported: set[tuple[str, ...]] = set()
+        #: Case ids whose item ran in this process, and the ids of all collected ones.
+        self.collected: set[str] = set()
+        #: Deliveries another item saw, to be replayed first by their owner's item.
+        self.pending: dict[str, list[list[dict[str, Any]]]] = {}
+        self.coverage: Coverage | None = None
+        self._cases: dict[str, FuzzCase] | None = None
+        self._database: list[ExampleDatabase | None] = []
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> ConformancePlugin:
@@ -236,16 +248,35 @@ class ConformancePlugin:
         session.ihook.pytest_collectreport(report=report)
         items.extend(added)
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Note which case items this session runs (for handing failures over)."""
+        self.collected = {i.case.id for i in session.items if isinstance(i, ConformanceItem)}
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Note what each failing item of ours asks the summary to show."""
+        """Note what each failing item of ours asks the summary to show, and sum the
+        coverage of every item (under xdist, the workers' too)."""
         if report.failed:
             self.failed.extend(
                 str(value) for key, value in report.user_properties if key == SUMMARY_KEY
             )
+        if report.when != "call":
+            return
+        for name, value in report.user_properties:
+            if name == "conformance_coverage" and isinstance(value, dict):
+                from .._fuzzing import Coverage
+
+                table = Coverage.from_dict(value)
+                if self.coverage is None:
+                    self.coverage = table
+                else:
+                    self.coverage.merge(table)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        """On failure: the failing events and the commands that rerun them. On a pass:
-        nothing, but where the usage manifest went (or why it was not written)."""
+        """The coverage table (per event, examples per rule); on failure, the failing
+        events and the commands that rerun them; where the usage manifest went."""
+        if self.coverage is not None:
+            terminalreporter.write_sep("-", "conformance coverage")
+            terminalreporter.write_line(self.coverage.render())
         if self.usage_note is not None:
             terminalreporter.write_line(f"conformance: {self.usage_note}")
         if not self.failed:
@@ -259,6 +290,58 @@ class ConformancePlugin:
                 if not _derandomized()
                 else "examples are derandomized by the Hypothesis profile: a rerun repeats them"
             )
+
+    def hand_over(self, owner: str | None, failure: HandlerFailure) -> bool:
+        """Hand ``failure`` (seen by one item, owned by ``owner``) to the owner's item,
+        if there is one that can still report it: True when handed over.
+
+        In this process, an owner item still to run replays it first. Under xdist the
+        owner's item may run on another worker, so the failure is saved under the
+        owner's case in the failures folder, which that item replays first on the next
+        run. An owner item that already ran here without reporting it, or no owner
+        item at all: False, and the item that saw it reports it."""
+        if owner is None or owner not in self.collected:
+            return False
+        if getattr(self.config, "workerinput", None) is not None:
+            from .._fuzzing import save_failure
+
+            failure.case = owner
+            save_failure(failure, self.config.rootpath / FAILURES_DIR)
+            return True
+        if owner in self.ran:
+            return False
+        self.pending.setdefault(owner, []).append(failure.deliveries)
+        return True
+
+    def replays(self, case_id: str) -> list[list[dict[str, Any]]]:
+        """What ``case_id``'s item replays first: failures saved under it by earlier
+        runs (or by other xdist workers), then the ones other items handed over."""
+        from .._fuzzing import saved_failures
+
+        saved = saved_failures(self.config.rootpath / FAILURES_DIR)
+        return [d for c, d in saved if c == case_id] + self.pending.pop(case_id, [])
+
+    def case_map(self) -> dict[str, FuzzCase]:
+        """Every case of the selection by id (ownership looks across all of them)."""
+        if self._cases is None:
+            from .._fuzzing import fuzz_cases
+
+            cases = fuzz_cases(
+                self.settings.events, contract=self.settings.contract, catalog=self.catalog
+            )
+            self._cases = {c.id: c for c in cases}
+        return self._cases
+
+    def database(self) -> ExampleDatabase | None:
+        """The shared example database of ``conformance_database`` (None: the profile's)."""
+        if not self._database:
+            from .._fuzzing import open_database
+
+            try:
+                self._database.append(open_database(self.settings.database))
+            except ConformanceError as exc:
+                raise pytest.UsageError(f"casedev-conformance: {exc}") from None
+        return self._database[0]
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
@@ -310,12 +393,8 @@ class ConformancePlugin:
     def cases(self) -> list[FuzzCase]:
         """The fuzz cases of the selected events, plus the contract cases that own
         failures, sorted by id."""
-        from .._fuzzing import fuzz_cases
-
         try:
-            cases = fuzz_cases(
-                self.settings.events, contract=self.settings.contract, catalog=self.catalog
-            )
+            cases = list(self.case_map().values())
         except ConformanceError as exc:
             raise pytest.UsageError(f"casedev-conformance: {exc}") from None
         events = sorted((c for c in cases if c.id in self.selected), key=lambda c: c.id)
@@ -412,76 +491,69 @@ class ConformanceItem(_Item):
         self.case = case
 
     def runtest(self) -> None:
-        """Run the case's strategy through ``check_handler`` under Hypothesis.
+        """Run the case through the library's case runner (``run_case``).
 
-        The item fails only on failures its case owns (``FuzzCase.owns``): an event
-        item on what fails on the plain event, a contract item on what fails only
-        because of what that contract case adds. Each bug fails exactly one item.
+        The item fails on the failures its case owns (an event item on what fails on
+        the plain event, a contract item on what fails only because of what its rule
+        adds) and on the ones it saw whose owner does not reproduce them: nothing
+        found is lost. A failure owned by an item that runs later in this process is
+        handed to that item, which replays it first; one already reported by another
+        item is not reported again.
         """
-        from hypothesis import given, seed
+        from hypothesis import settings
 
-        from .._fuzzing import DEFAULT_DEADLINE, HandlerFailure, check_handler, owns
-        from .._generation import active_profile, search_settings
+        from .._fuzzing import DEFAULT_DEADLINE, run_case
+        from .._ids import seeded_ids
 
         plugin = _plugin(self.config)
         handler = plugin.handler
         assert handler is not None
-
         case = self.case
-        observe = plugin.recorder
-        timed_out: list[HandlerFailure] = []
-
-        def conformance_case(deliveries: list[dict[str, Any]]) -> None:
-            if timed_out:
-                # A hung handler: one deadline for this item, not one per example and
-                # shrinking step (the item fails with the timeout it already met).
-                return
-            try:
-                check_handler(handler, deliveries, deadline=DEFAULT_DEADLINE, observe=observe)
-            except HandlerFailure as failure:
-                if failure.kind == "timeout":
-                    timed_out.append(failure)
-                if not owns(case, handler, deliveries, failure, deadline=DEFAULT_DEADLINE):
-                    # The plain counterpart fails the same way: the event's own item
-                    # reports this failure, so for this item the example passes.
-                    return
-                failure.case = case.id
-                raise
-
-        # Hypothesis keys its example database by the test function's digest; every
-        # item shares this function, so add the case id (and target) to keep them apart.
-        key = f"casedev-conformance:{plugin.settings.handler}:{self.case.id}"
-        conformance_case._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
-        # The user's profile is the base (database, derandomize, example count).
-        chosen = search_settings(
-            profile=True, phases=None, max_examples=plugin.settings.max_examples
+        base = settings()
+        seed = (
+            plugin.seed
+            if plugin.forced_seed is None
+            and (plugin.settings.seed is not None or not base.derandomize)
+            else None
         )
-        test = chosen(given(self.case.strategy)(conformance_case))
-        if plugin.forced_seed is None and (
-            plugin.settings.seed is not None or not active_profile().derandomize
-        ):
-            test = seed(plugin.seed)(test)
-        try:
-            try:
-                test()
-            except Exception:
-                plugin.ran.add(case.id)  # ran to a verdict (not interrupted)
-                raise
-            plugin.ran.add(case.id)
-        except HandlerFailure as failure:
-            raise ConformanceFailure(self._describe([failure])) from None
-        except BaseExceptionGroup as group:
-            leaves = list(_leaves(group))
-            if leaves and all(isinstance(e, HandlerFailure) for e in leaves):
-                raise ConformanceFailure(self._describe(leaves)) from None
-            raise
-        except Exception:
-            # Hypothesis cannot replay a timeout it stopped shrinking (it calls that
-            # flaky): the timeout this item met is the verdict.
-            owned = [f for f in timed_out if f.case == case.id]
-            if owned:
-                raise ConformanceFailure(self._describe(owned[:1])) from None
-            raise
+        ids_seed = None if seed is None else f"{seed}:{case.id}"
+        with seeded_ids(ids_seed):
+            run = run_case(
+                case,
+                handler,
+                max_examples=plugin.settings.max_examples or base.max_examples,
+                seed=seed,
+                deadline=DEFAULT_DEADLINE,
+                cases=plugin.case_map(),
+                known=frozenset(plugin.reported),
+                replay=plugin.replays(case.id),
+                database=plugin.database(),
+                base=base,
+                target=plugin.settings.handler or "",
+                observe=plugin.recorder,
+            )
+        plugin.ran.add(case.id)
+        coverage = _coverage_of(plugin, case, run)
+        self.user_properties.append(("conformance_coverage", coverage))
+        failures = []
+        seen = [
+            *run.failures.values(),
+            *(o for k, o in run.orphans.items() if k not in run.failures),
+        ]
+        for failure in seen:
+            owner = (
+                failure.case
+                if failure.owner is None and failure.evidence is None
+                else failure.owner
+            )
+            if failure.key in plugin.reported:
+                continue
+            if owner != case.id and plugin.hand_over(owner, failure):
+                continue
+            failures.append(failure)
+        plugin.reported.update(f.key for f in failures)
+        if failures:
+            raise ConformanceFailure(self._describe(failures))
 
     def _describe(self, failures: Sequence[BaseException]) -> str:
         from .._fuzzing import HandlerFailure, format_failure, save_failure
@@ -739,12 +811,12 @@ def _session_seed(config: pytest.Config, forced: object) -> int:
     return random.SystemRandom().randrange(2**32)
 
 
-def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            yield from _leaves(exc)
-        else:
-            yield exc
+def _coverage_of(plugin: ConformancePlugin, case: FuzzCase, run: CaseRun) -> dict[str, Any]:
+    from .._fuzzing import coverage_table
+
+    events = [c for c in plugin.case_map().values() if not c.is_contract and c.rule == "event"]
+    table = coverage_table([*events, case], run.coverage, run.cells.values())
+    return table.to_dict()
 
 
 def _derandomized() -> bool:
