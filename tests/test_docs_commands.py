@@ -1,11 +1,12 @@
 """Every command shown in a ``console`` block of the README or docs/ runs, and prints what
 the page shows.
 
-A ``console`` block is a session: ``$ command`` lines, each followed by the output it
-prints (stdout then stderr). ``...`` in the shown output stands for any text (doctest's
+A ``console`` block is a session: ``$ command`` lines, run in order in one sandbox
+(by bash, so pipes and globs work), each followed by the output it prints (stdout then
+stderr). ``...`` in the shown output stands for any text (doctest's
 ELLIPSIS), so seeds, timings and ids can be elided. A command shown without output must
 still run without a usage error (exit 2) or a traceback. Commands run in a sandbox: a git
-repository holding the catalog with release tags ``v1.4.0``, ``v1.5.0`` and ``v2.0.0`` and an
+repository holding the catalog with release tags ``v1.2.0`` and ``v1.4.0`` (the same), ``v1.5.0`` and ``v2.0.0`` and an
 ``origin/main`` ref, the examples, the fixtures, and ``old.json``/``new.json``.
 Blocks inside generated regions (``--help`` texts) are checked by tests/test_docs.py.
 """
@@ -16,7 +17,6 @@ import doctest
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -35,34 +35,31 @@ FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 @dataclass(frozen=True)
 class Shown:
-    """One ``$ command`` of a page and the output shown under it."""
+    """One ``console`` block of a page: its ``$ command`` lines, each with the output
+    shown under it. The commands of a block run in order, in one sandbox."""
 
     page: str
     line: int
-    command: str
-    output: str
+    steps: tuple[tuple[str, str], ...]
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}"
 
 
-def shown_commands() -> list[Shown]:
+def shown_blocks() -> list[Shown]:
     found = []
     for page in PAGES:
         text = GENERATED.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text("utf-8"))
         for block in BLOCK.finditer(text):
             first = text.count("\n", 0, block.start(1)) + 1
-            current: list[str] | None = None
-            command, at = "", 0
-            for offset, line in enumerate(block.group(1).splitlines()):
+            steps: list[tuple[str, list[str]]] = []
+            for line in block.group(1).splitlines():
                 if line.startswith("$ "):
-                    if current is not None:
-                        found.append(Shown(page.name, at, command, "\n".join(current)))
-                    command, at, current = line[2:], first + offset, []
-                elif current is not None:
-                    current.append(line)
-            if current is not None:
-                found.append(Shown(page.name, at, command, "\n".join(current)))
+                    steps.append((line[2:], []))
+                elif steps:
+                    steps[-1][1].append(line)
+            if steps:
+                found.append(Shown(page.name, first, tuple((c, "\n".join(o)) for c, o in steps)))
     return found
 
 
@@ -79,12 +76,15 @@ def git(cwd: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("docs-sandbox")
+    base = tmp_path_factory.mktemp("docs-sandbox")
+    root = base / "repo"
+    root.mkdir()
     for name in ("schemas", "examples", "fixtures"):
         shutil.copytree(ROOT / name, root / name)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "schemas")
     git(root, "commit", "-qm", "v1.4.0")
+    git(root, "tag", "v1.2.0")
     git(root, "tag", "v1.4.0")
     # v1.5.0 adds an optional field to a stable event: a minor, compatible release.
     event = root / "schemas" / "stable" / "vault.upload.completed.json"
@@ -113,37 +113,48 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with (root / "captured.jsonl").open("w") as out:
         for path in sorted((ROOT / "fixtures" / "payloads").glob("*/valid-*.json")):
             out.write(json.dumps(json.loads(path.read_text())["delivery"]) + "\n")
-    return root
+    return base
 
 
 def run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    argv = shlex.split(command, comments=True)
-    if argv[0] == "casedev-conformance":
-        argv = [sys.executable, "-m", "conformance", *argv[1:]]
-    elif argv[0] == "pytest":
-        argv = [sys.executable, "-m", "pytest", *argv[1:]]
+    """Run ``command`` as a shell would (pipes, globs, ``VAR=value`` prefixes), with the
+    installed ``casedev-conformance`` first on the PATH."""
+    bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    for name in [n for n in env if n.startswith("CONFORMANCE_")]:
+        del env[name]
     return subprocess.run(
-        argv, check=False, cwd=cwd, capture_output=True, text=True, env=env, timeout=600
+        ["bash", "-c", command.replace("pytest ", f"{sys.executable} -m pytest ", 1)],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
     )
 
 
-@pytest.mark.parametrize("shown", shown_commands(), ids=str)
-def test_shown_command_runs_and_prints_what_the_page_shows(shown: Shown, sandbox: Path) -> None:
-    result = run(shown.command, sandbox)
-    printed = result.stdout + result.stderr
-    assert "Traceback" not in printed, f"{shown}: {shown.command}\n{printed}"
-    if shown.output.strip():
-        assert CHECKER.check_output(shown.output.strip() + "\n", printed.strip() + "\n", FLAGS), (
-            f"{shown}: `{shown.command}` printed:\n{printed}\nbut the page shows:\n{shown.output}"
-        )
-    else:
-        assert result.returncode in (0, 1), (
-            f"{shown}: `{shown.command}` exited {result.returncode}\n{printed}"
-        )
+@pytest.mark.parametrize("shown", shown_blocks(), ids=str)
+def test_shown_commands_run_and_print_what_the_page_shows(shown: Shown, sandbox: Path) -> None:
+    workdir = sandbox / f"{shown.page}-{shown.line}"
+    shutil.copytree(sandbox / "repo", workdir, symlinks=True)
+    for command, output in shown.steps:
+        result = run(command, workdir)
+        printed = result.stdout + result.stderr
+        assert "Traceback" not in printed, f"{shown}: {command}\n{printed}"
+        if output.strip():
+            assert CHECKER.check_output(output.strip() + "\n", printed.strip() + "\n", FLAGS), (
+                f"{shown}: `{command}` printed:\n{printed}\nbut the page shows:\n{output}"
+            )
+        else:
+            assert result.returncode in (0, 1), (
+                f"{shown}: `{command}` exited {result.returncode}\n{printed}"
+            )
 
 
 def test_every_page_command_is_collected() -> None:
-    commands = [s.command for s in shown_commands()]
+    blocks = shown_blocks()
+    commands = [c for b in blocks for c, _ in b.steps]
     assert any(c.startswith("casedev-conformance fuzz") for c in commands)
-    assert all(s.line > 0 for s in shown_commands())
+    assert all(b.line > 0 for b in blocks)
