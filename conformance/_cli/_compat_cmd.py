@@ -57,6 +57,14 @@ from . import command_entry
 )
 @click.option("--no-witness", is_flag=True, help="Skip the witness search (faster).")
 @click.option(
+    "--undecided",
+    type=click.Choice(["fail", "warn"]),
+    default="fail",
+    show_default=True,
+    help="What a change the checker can neither prove safe nor show breaking does: "
+    "fail the gate (fail closed) or only warn.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -75,13 +83,15 @@ def compat(  # noqa: PLR0917 - click passes every option
     against_tags: str | None,
     git_path: str,
     no_witness: bool,
+    undecided: str,
     output: Path | None,
 ) -> int:
     """Fail when NEW can send a payload that consumers of OLD did not expect.
 
     OLD and NEW are each a payload schema file, a catalog folder, or git:REF[:PATH]
     (the catalog under schemas/ of this git repository at REF). Exit 0: no breaking
-    change; 1: breaking; 2: an input could not be loaded.
+    change; 1: breaking, or undecided (unless --undecided=warn); 2: an input could not
+    be loaded.
     """
     from .._compat import (
         check_against_tags,
@@ -106,6 +116,7 @@ def compat(  # noqa: PLR0917 - click passes every option
             strict_beta=strict_beta,
             waivers=acknowledged,
             witnesses=not no_witness,
+            undecided=undecided,
         )
     else:
         if len(sides) != 2:
@@ -118,6 +129,7 @@ def compat(  # noqa: PLR0917 - click passes every option
             strict_beta=strict_beta,
             waivers=acknowledged,
             witnesses=not no_witness,
+            undecided=undecided,
         )
     color = (
         fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
