@@ -576,7 +576,9 @@ def test_list_rules() -> None:
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["rule", "frozen", "consumer-safe"]
-    assert [line.split()[0] for line in lines[1:]] == list(RULES)
+    table = lines[1 : lines.index("")]
+    assert [line.split()[0] for line in table if not line.startswith(" ")] == list(RULES)
+    assert "--undecided=warn" in result.stdout
 
 
 def test_library_errors_are_conformance_errors(tmp_path: Path) -> None:
@@ -584,3 +586,47 @@ def test_library_errors_are_conformance_errors(tmp_path: Path) -> None:
         check_compatibility({"type": "nope"}, BASE)
     with pytest.raises(CompatibilityError):
         check_compatibility(BASE, BASE, policy="lenient")  # type: ignore[arg-type]
+
+
+def test_rules_docs_page_is_generated_from_the_table() -> None:
+    """docs/compat-rules.md is render_rules_markdown(); regenerate it when rules change."""
+    from conformance._compat import render_rules_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "compat-rules.md"
+    assert page.read_text(encoding="utf-8") == render_rules_markdown()
+    for rule in RULES.values():
+        assert rule.rationale, rule.id
+        assert f"`{rule.id}`" in page.read_text(encoding="utf-8")
+
+
+def test_list_rules_shows_every_rationale() -> None:
+    from conformance._compat import render_rules
+
+    text = " ".join(render_rules().split())
+    for rule in RULES.values():
+        assert " ".join(("why: " + rule.rationale).split())[:60] in text
+
+
+UNDECIDED_OLD = {
+    "type": "object",
+    "properties": {"s": {"type": "string", "oneOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}},
+}
+UNDECIDED_NEW = {
+    "type": "object",
+    "properties": {"s": {"type": "string", "anyOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}},
+}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "junit", "github", "sarif"])
+def test_undecided_is_its_own_verdict_in_every_format(tmp_path: Path, fmt: str) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(UNDECIDED_OLD))
+    new.write_text(json.dumps(UNDECIDED_NEW))
+    failing = run("compat", str(old), str(new), "--format", fmt)
+    assert failing.returncode == 1, failing.stderr
+    assert "undecided" in failing.stdout.lower()
+    assert "oneOf" in failing.stdout
+    assert "/s" in failing.stdout
+    warned = run("compat", str(old), str(new), "--format", fmt, "--undecided=warn")
+    assert warned.returncode == 0, warned.stderr
+    assert "undecided" in warned.stdout.lower()

@@ -5,7 +5,7 @@ Private package; the public names are re-exported from :mod:`conformance`.
 """
 
 from ._check import CompatReport, Finding, as_side, check_compatibility
-from ._formats import render, render_rules
+from ._formats import render, render_rules, render_rules_markdown
 from ._history import check_against_tags
 from ._release import RENDERERS, ReleaseReport, history_report, release_report
 from ._rules import DEFAULT_POLICY, POLICIES, RULES, Policy, Rule, Severity
@@ -37,5 +37,6 @@ __all__ = [
     "release_report",
     "render",
     "render_rules",
+    "render_rules_markdown",
     "resolve_ref",
 ]
