@@ -367,8 +367,13 @@ def _settle(  # noqa: PLR0917 - one private call site
 
 
 def _near(found: str, pointer: str) -> bool:
-    """Whether an error at ``found`` is about the finding at ``pointer`` (same subtree)."""
-    return found == pointer or found.startswith(pointer + "/") or pointer.startswith(found + "/")
+    """Whether an error at ``found`` is about the finding at ``pointer`` (same subtree).
+
+    A ``*`` segment of the finding (any array item, any unknown key) matches any segment.
+    """
+    a, b = found.split("/")[1:] if found else [], pointer.split("/")[1:] if pointer else []
+    common = min(len(a), len(b))
+    return all(x == y or y == "*" for x, y in zip(a[:common], b[:common], strict=True))
 
 
 def _whole(judge: Judge, policy: Policy, out: list[Finding], add: Any) -> None:

@@ -237,8 +237,10 @@ def render_github(report: CompatReport) -> str:
     levels = {"error": "error", "warning": "warning", "note": "notice"}
     lines = []
     for f in report.findings:
-        title = f"{f.status} {f.rule} {f.event}{f.pointer}" + (f" [{f.keyword}]" if f.keyword else "")
-        message = f.message + (f" (waived: {f.waiver.reason})" if f.waiver else "")
+        title = f"{f.rule} {f.event}{f.pointer}"
+        message = f.message
+        if f.undecided:
+            message = f"undecided (keyword {f.keyword or '?'} at {f.pointer or '/'}): " + message + (f" (waived: {f.waiver.reason})" if f.waiver else "")
         if f.witness is not None:
             message += f"\nwitness: {_json(f.witness.payload)}"
         lines.append(

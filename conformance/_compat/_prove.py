@@ -613,7 +613,17 @@ class Prover:
         dep_req = b.get("dependentRequired") if isinstance(b.get("dependentRequired"), dict) else {}
         dep_sch = b.get("dependentSchemas") if isinstance(b.get("dependentSchemas"), dict) else {}
         required_b = b.get("required") if isinstance(b.get("required"), list) else []
+        # an anchored literal pattern names its key (and, as Python's ``$`` reads it, the
+        # same key with a trailing newline: python-jsonschema is the judge of witnesses)
+        literal = {
+            name + tail
+            for n, _ in [*left, (b, rb)]
+            for name in (_literal(p) for p in (n.get("patternProperties") or {}))
+            if name is not None
+            for tail in ("", "\n")
+        }
         keys = named | required_a | set(props_b) | set(required_b) | set(dep_req) | set(dep_sch)
+        keys |= literal
         allowed: set[str] = set()
         for key in sorted(keys):
             mine = self._key_schemas(left, key)
@@ -634,10 +644,13 @@ class Prover:
         closed = any(s is False for s, _ in extras_a)
         extra_conj = [] if closed else [c for s, r in extras_a for c in self._safe(s, r)]
         for pattern, schema in patterns_b.items():
-            if not closed and not self._sub_conj(extra_conj, schema, rb, (*path, pattern)):
+            if _literal(pattern) is not None:
+                continue  # its one key was compared above
+            mine_patterns = {p for p, _, _ in patterns_a}
+            if not closed and pattern not in mine_patterns and not self._sub_conj(extra_conj, schema, rb, (*path, pattern)):
                 return False
             for mine_p, mine_s, r in patterns_a:
-                if mine_s is False:
+                if mine_s is False or _literal(mine_p) is not None:
                     continue
                 if not self._sub_conj(self._safe(mine_s, r), schema, rb, (*path, mine_p)):
                     return False
@@ -645,7 +658,7 @@ class Prover:
             if not closed and not self._sub_conj(extra_conj, extra_b, rb, (*path, "*")):
                 return False
             for mine_p, mine_s, r in patterns_a:
-                if mine_s is False or mine_p in patterns_b:
+                if mine_s is False or mine_p in patterns_b or _literal(mine_p) is not None:
                     continue
                 if not self._sub_conj(self._safe(mine_s, r), extra_b, rb, (*path, mine_p)):
                     return False
@@ -716,6 +729,15 @@ def _key_schema(node: dict[str, Any], key: str) -> Any:
     if any(s is False for s in found):
         return False
     return found[0] if len(found) == 1 else {"allOf": found}
+
+
+def _literal(pattern: str) -> str | None:
+    """The one key an anchored literal pattern (``^name$``) matches, else None."""
+    if len(pattern) >= 2 and pattern.startswith("^") and pattern.endswith("$"):
+        body = pattern[1:-1]
+        if body and not any(c in body for c in ".^$*+?{}[]\\|()"):
+            return body
+    return None
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -35,10 +35,35 @@ _WIDTH = 10
 _DEPTH = 6
 
 
-def candidates(schema: Any, resolver: Resolver[Any], limit: int = 3000) -> list[Any]:
-    """Up to ``limit`` distinct instances built from ``schema`` (not all valid under it)."""
+_HINTS: list[str] = []
+
+
+def names_in(schema: Any, limit: int = 40) -> list[str]:
+    """Property names ``schema`` declares anywhere (keys worth trying in the other schema)."""
+    out: list[str] = []
+    stack = [schema]
+    while stack and len(out) < limit:
+        node = stack.pop()
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                out.extend(k for k in props if k not in out)
+            stack.extend(v for k, v in node.items() if k not in ("const", "enum"))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out[:limit]
+
+
+def candidates(
+    schema: Any, resolver: Resolver[Any], limit: int = 3000, hints: list[str] | None = None
+) -> list[Any]:
+    """Up to ``limit`` distinct instances built from ``schema`` (not all valid under it).
+
+    ``hints`` are key names (from the other schema) also tried as unknown keys.
+    """
     import orjson
 
+    _HINTS[:] = hints or []
     out: list[Any] = []
     seen: set[bytes] = set()
     for value in _values(schema, resolver, 0):
@@ -121,11 +146,12 @@ def _first(node: Any, r: Resolver[Any], depth: int, count: int = _WIDTH) -> list
 
 
 def _numbers(node: dict[str, Any], *, integer: bool) -> Iterator[Any]:
-    picks: list[float] = [0, 1, -1, 2, 100]
+    picks: list[float] = []
     for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         value = node.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
             picks += [value, value - 1, value + 1, value - 0.5, value + 0.5]
+    picks += [0, 1, -1, 2, 100]
     step = node.get("multipleOf")
     if isinstance(step, int | float) and not isinstance(step, bool) and step > 0:
         picks += [step, step * 2, step * 3, -step]
@@ -140,11 +166,12 @@ def _numbers(node: dict[str, Any], *, integer: bool) -> Iterator[Any]:
 def _strings(node: dict[str, Any]) -> Iterator[str]:
     low = node.get("minLength", 0) if isinstance(node.get("minLength"), int) else 0
     high = node.get("maxLength") if isinstance(node.get("maxLength"), int) else None
-    picks = ["", "x", "a", "A", "0", "abc", "x" * max(low, 1)]
+    picks = []
     if high is not None:
-        picks += ["x" * high, "x" * (high + 1)]
+        picks += ["x" * (high + 1), "x" * high]
     if low:
-        picks += ["x" * (low - 1)]
+        picks += ["x" * low, "x" * (low - 1)]
+    picks += ["", "x", "a", "A", "0", "abc"]
     fmt = node.get("format")
     if isinstance(fmt, str) and fmt in _FORMATS:
         picks.insert(0, _FORMATS[fmt])
@@ -228,16 +255,34 @@ def _objects(node: dict[str, Any], r: Resolver[Any], depth: int) -> Iterator[dic
     everything = {**base, **{k: v[0] for k, v in options.items() if v}}
     yield everything
     for pattern, schema in patterns.items():
-        for name in _matching(pattern)[:2]:
+        # python-jsonschema reads ``$`` as Python does: it also matches before a final newline
+        names = _matching(pattern)[:2]
+        names += [name + "\n" for name in names if pattern.endswith("$")]
+        for name in names:
             for value in _first(schema, r, depth, 5) + list(_POOL[:4]):
                 yield {**base, name: value}
     if extra is not False:
         for value in (_first(extra, r, depth, 6) if extra is not True else []) + list(_POOL):
             yield {**base, "extraField": value}
+    for name in _HINTS:
+        if name in props:
+            continue
+        schemas = [s for p, s in patterns.items() if _search(p, name)] or [extra]
+        for schema in schemas:
+            if schema is not False:
+                for value in _first(schema, r, depth, 4):
+                    yield {**base, name: value}
     for key in ("dependentSchemas", "dependentRequired"):
         for name in node.get(key) or {}:
             if isinstance(name, str) and name not in base:
                 yield {**base, name: options.get(name, [None])[0] if options.get(name) else None}
+
+
+def _search(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
 
 
 def generated(

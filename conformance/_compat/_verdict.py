@@ -14,7 +14,7 @@ from typing import Any
 
 from .._errors import json_pointer
 from ._prove import Prover
-from ._search import candidates, generated
+from ._search import candidates, generated, names_in
 from ._sources import EventSchema, Side
 from ._witness import Witness
 
@@ -110,9 +110,10 @@ def search(  # noqa: PLR0917 - one private call site and the tests
     ``also`` is the rejecting schema and its resolver: values near its boundaries (its
     enum values, bounds, excluded values) are tried too.
     """
-    pools = [candidates(schema, resolver, limit)]
+    hints = names_in(also[0]) if also is not None else []
+    pools = [candidates(schema, resolver, limit, hints)]
     if also is not None:
-        pools.append(candidates(also[0], also[1], limit // 3))
+        pools.append(candidates(also[0], also[1], limit // 3, names_in(schema)))
     for pool in pools:
         for value in pool:
             if accept.is_valid(value) and not reject.is_valid(value):
