@@ -292,7 +292,7 @@ def _judge(  # noqa: PLR0917 - one private call site
     file = located.file if located is not None else ""
     judge: Judge | None = None
     if witnesses and o is not None and n is not None and old_norm and new_norm:
-        judge = Judge(before, after, o, n, (validator(before, o), validator(after, n)))
+        judge = Judge(before, after, o, n, validator)
     out: list[Finding] = []
 
     def add(

@@ -69,10 +69,21 @@ class Side:
     #: the schemas as written, for python-jsonschema under each schema's own dialect
     written: Registry[Any] | None = field(default=None, repr=False)
 
+    _combined: Registry[Any] | None = field(default=None, repr=False, compare=False)
+
     @property
     def check_registry(self) -> Registry[Any]:
         """The registry of the schemas as written (``registry`` holds restatements)."""
         return self.written if self.written is not None else self.registry
+
+    def validation_registry(self) -> Registry[Any]:
+        """``check_registry`` combined with the metaschemas, built once per side (building
+        it per validator would cost time linear in the catalog, per event)."""
+        if self._combined is None:
+            from jsonschema.validators import SPECIFICATIONS  # type: ignore[attr-defined]
+
+            self._combined = SPECIFICATIONS.combine(self.check_registry)
+        return self._combined
 
 
 def _display(path: Path) -> str:
@@ -105,8 +116,8 @@ def side_from_catalog(
     if isinstance(envelope_id, str):
         resources.append((envelope_id, DRAFT202012.create_resource(restate(catalog.envelope))))
         written.append((envelope_id, DRAFT202012.create_resource(catalog.envelope)))
-    registry: Registry[Any] = Registry().with_resources(resources)
-    originals: Registry[Any] = Registry().with_resources(written)
+    registry: Registry[Any] = Registry().with_resources(resources).crawl()
+    originals: Registry[Any] = Registry().with_resources(written).crawl()
     return Side(label or str(catalog.source or "catalog"), events, registry, written=originals)
 
 

@@ -47,14 +47,23 @@ class Judge:
         after: Side,
         old: EventSchema,
         new: EventSchema,
-        validators: tuple[Any, Any],
+        make: Any,
         *,
         generate: int = GENERATED,
     ) -> None:
-        self.validators = validators
-        self._sides = {"old": (before, old, validators[0]), "new": (after, new, validators[1])}
+        self._make = make
+        self._pair: tuple[Any, Any] | None = None
+        self._sides = {"old": (before, old), "new": (after, new)}
         self._generate = generate
         self._cache: dict[str, Verdict] = {}
+
+    @property
+    def validators(self) -> tuple[Any, Any]:
+        """python-jsonschema validators for OLD and NEW as written (built on first use)."""
+        if self._pair is None:
+            (before, old), (after, new) = self._sides["old"], self._sides["new"]
+            self._pair = (self._make(before, old), self._make(after, new))
+        return self._pair
 
     def widening(self) -> Verdict:
         """Does NEW accept a payload OLD rejects? (consumer-safe breaks)"""
@@ -69,13 +78,15 @@ class Judge:
         return self._cache["narrowing"]
 
     def _decide(self, a: str, b: str) -> Verdict:
-        a_side, a_ev, a_v = self._sides[a]
-        b_side, b_ev, b_v = self._sides[b]
+        a_side, a_ev = self._sides[a]
+        b_side, b_ev = self._sides[b]
         ra = a_side.registry.resolver(base_uri=a_ev.base)
         rb = b_side.registry.resolver(base_uri=b_ev.base)
         prover = Prover()
         if prover.subset(a_ev.schema, ra, b_ev.schema, rb):
             return Verdict(True)
+        old_v, new_v = self.validators
+        a_v, b_v = (new_v, old_v) if a == "new" else (old_v, new_v)
         found = search(
             a_ev.schema,
             ra,

@@ -88,12 +88,16 @@ def validator(side: Side, event: EventSchema) -> Validator:
     """A format-checking validator for ``event`` as written, under its own dialect."""
     from jsonschema import Draft202012Validator
     from jsonschema.validators import validator_for
+    from referencing.jsonschema import DRAFT202012, specification_with
 
     cls = validator_for(event.as_written, default=Draft202012Validator)
+    spec = specification_with(cls.META_SCHEMA.get("$schema", ""), default=DRAFT202012)
+    resource = spec.create_resource(event.as_written)
+    resolver = side.validation_registry().resolver_with_root(resource)
     return cls(  # type: ignore[no-any-return]
         event.as_written,
-        registry=side.check_registry,
         format_checker=cls.FORMAT_CHECKER,
+        _resolver=resolver,
     )
 
 
