@@ -326,7 +326,10 @@ def _judge(  # noqa: PLR0917 - one private call site
             continue
         assert old_norm is not None and new_norm is not None
         settled, witness = _settle(rule, change, chosen, judge, old_norm, new_norm)
-        keyword = str(change.params.get("keyword", "")) if settled == "undecided" else ""
+        keyword = ""
+        if settled == "undecided":
+            stuck = judge.narrowing() if rule.direction == "narrowed" else judge.widening()
+            keyword = str(change.params.get("keyword") or stuck.keyword or change.rule)
         add(rule, change, settled, witness, keyword)
     if judge is not None:
         _whole(judge, chosen, out, add)

@@ -191,7 +191,8 @@ class Normalizer:
         return self._norm(schema, base, event)
 
     def _ref(self, ref: str, base: str, event: str | None) -> Norm:
-        uri = urljoin(base, ref)
+        # urljoin drops a ``urn:`` base for a bare fragment; keep the document's URI
+        uri = urldefrag(base).url + ref if ref.startswith("#") else urljoin(base, ref)
         cached = self._cache.get(uri)
         if cached is not None:
             return cached
