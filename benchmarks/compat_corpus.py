@@ -125,7 +125,9 @@ def _doc(schema: Any) -> dict[str, Any]:
 def judge(new: Any, old: Any) -> tuple[str, Any]:
     """Our consumer-safe verdict on NEW against OLD: compatible, breaking, undecided, error."""
     try:
-        report = check_compatibility(_doc(old), _doc(new), policy="consumer-safe", stability="stable")
+        report = check_compatibility(
+            _doc(old), _doc(new), policy="consumer-safe", stability="stable"
+        )
     except ConformanceError as exc:
         return "error", str(exc)
     witness = next((f.witness.payload for f in report.findings if f.breaking and f.witness), None)
@@ -138,7 +140,9 @@ def judge(new: Any, old: Any) -> tuple[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/casedev-conformance/corpus")
+    parser.add_argument(
+        "--cache", type=Path, default=Path.home() / ".cache/casedev-conformance/corpus"
+    )
     parser.add_argument("--show-disagreements", action="store_true")
     parser.add_argument("--list-undecided", action="store_true")
     args = parser.parse_args()
@@ -157,7 +161,9 @@ def main() -> None:
                 "error" if "error" in verdicts else "breaking" if "breaking" in verdicts
                 else "undecided" if "undecided" in verdicts else "compatible"
             )  # fmt: skip
-            rows.append((test_id, "s1==s2", expected, verdict, d1 if one == "breaking" else d2, pair))
+            rows.append(
+                (test_id, "s1==s2", expected, verdict, d1 if one == "breaking" else d2, pair)
+            )
     tally = {"agree": 0, "undecided": 0, "error": 0, "disagree": 0}
     disagreements = []
     for row in rows:
@@ -180,7 +186,9 @@ def main() -> None:
     print(f"  decided: {decided / len(rows):.1%} of pairs")
     if args.show_disagreements or disagreements:
         for test_id, kind, expected, verdict, detail, pair in disagreements:
-            print(f"\n- {test_id} ({kind}) theirs: {'subschema' if expected else 'not subschema'}; ours: {verdict}")
+            print(
+                f"\n- {test_id} ({kind}) theirs: {'subschema' if expected else 'not subschema'}; ours: {verdict}"
+            )
             print(f"  s1 = {json.dumps(pair.s1)}")
             print(f"  s2 = {json.dumps(pair.s2)}")
             if verdict == "breaking":

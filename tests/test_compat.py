@@ -106,11 +106,16 @@ def _assert_witness_holds(folder: Path, finding: Any) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.validators import validator_for
 
-    schemas = {side: json.loads(Path(p).read_text()) for side, p in zip(("old", "new"), sides(folder), strict=True)}
+    schemas = {
+        side: json.loads(Path(p).read_text())
+        for side, p in zip(("old", "new"), sides(folder), strict=True)
+    }
 
     def valid(side: str) -> bool:
         cls = validator_for(schemas[side], default=Draft202012Validator)
-        return bool(cls(schemas[side], format_checker=cls.FORMAT_CHECKER).is_valid(finding.witness.payload))
+        return bool(
+            cls(schemas[side], format_checker=cls.FORMAT_CHECKER).is_valid(finding.witness.payload)
+        )
 
     assert valid(finding.witness.valid_under)
     assert not valid(finding.witness.rejected_by)
@@ -636,11 +641,15 @@ def test_list_rules_shows_every_rationale() -> None:
 
 UNDECIDED_OLD = {
     "type": "object",
-    "properties": {"s": {"type": "string", "oneOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}},
+    "properties": {
+        "s": {"type": "string", "oneOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}
+    },
 }
 UNDECIDED_NEW = {
     "type": "object",
-    "properties": {"s": {"type": "string", "anyOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}},
+    "properties": {
+        "s": {"type": "string", "anyOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}
+    },
 }
 
 

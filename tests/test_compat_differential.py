@@ -58,7 +58,9 @@ def _schemas() -> st.SearchStrategy[Any]:
                 "propertyNames": st.sampled_from([{"maxLength": 1}, {"pattern": "^[a-z]"}]),
                 "required": st.lists(st.sampled_from(KEYS), max_size=2, unique=True),
                 "dependentRequired": st.dictionaries(
-                    st.sampled_from(KEYS), st.lists(st.sampled_from(KEYS), max_size=1, unique=True), max_size=1
+                    st.sampled_from(KEYS),
+                    st.lists(st.sampled_from(KEYS), max_size=1, unique=True),
+                    max_size=1,
                 ),
                 "dependentSchemas": st.dictionaries(st.sampled_from(KEYS), inner, max_size=1),
                 "unevaluatedProperties": inner,
@@ -132,7 +134,9 @@ def edited(draw: st.DrawFn, schema: Any) -> Any:
     """``schema`` after one or two keyword-level edits somewhere inside it."""
     new = copy.deepcopy(schema)
     for _ in range(draw(st.integers(1, 2))):
-        schemas = [p for p in _paths(new) if isinstance(_get(new, p), dict | bool) and _is_schema_path(p)]
+        schemas = [
+            p for p in _paths(new) if isinstance(_get(new, p), dict | bool) and _is_schema_path(p)
+        ]
         path = draw(st.sampled_from(schemas))
         node = _get(new, path)
         edit = draw(st.sampled_from(EDITS))
@@ -155,7 +159,16 @@ def edited(draw: st.DrawFn, schema: Any) -> Any:
     return new
 
 
-_CONTAINERS = {"properties", "patternProperties", "dependentSchemas", "$defs", "prefixItems", "anyOf", "oneOf", "allOf"}
+_CONTAINERS = {
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "prefixItems",
+    "anyOf",
+    "oneOf",
+    "allOf",
+}
 _VALUES = {"enum", "const", "required", "dependentRequired", "type"}
 
 
@@ -212,7 +225,9 @@ def _check_law(old: Any, new: Any, seed: int, *, instances: int = 1500) -> str:
         return verdict
     registry: Registry[Any] = Registry().with_resource("urn:t", DRAFT202012.create_resource(new))
     resolver_new = registry.resolver(base_uri="urn:t")
-    old_registry: Registry[Any] = Registry().with_resource("urn:o", DRAFT202012.create_resource(old))
+    old_registry: Registry[Any] = Registry().with_resource(
+        "urn:o", DRAFT202012.create_resource(old)
+    )
     pool = [
         *candidates(new, resolver_new, 3000, ["a", "b", "x-1"]),
         *candidates(old, old_registry.resolver(base_uri="urn:o"), 1500, ["a", "b", "x-1"]),
@@ -221,7 +236,9 @@ def _check_law(old: Any, new: Any, seed: int, *, instances: int = 1500) -> str:
     pool += generated(new, registry, "urn:t", new_v, 60) if isinstance(new, dict) else []
     for instance in pool:
         if new_v.is_valid(instance):
-            assert old_v.is_valid(instance), f"gate said compatible; NEW accepts {instance!r}, OLD rejects"
+            assert old_v.is_valid(instance), (
+                f"gate said compatible; NEW accepts {instance!r}, OLD rejects"
+            )
     return verdict
 
 
@@ -238,7 +255,11 @@ def test_small_schema_pairs_agree_with_instance_semantics(data: st.DataObject) -
     old_doc = old if isinstance(old, dict) else {"allOf": [old]}
     new_doc = new if isinstance(new, dict) else {"allOf": [new]}
     seed = data.draw(st.integers(0, 2**16), label="seed")
-    verdict = _check_law({"type": "object", "properties": {"p": old_doc}}, {"type": "object", "properties": {"p": new_doc}}, seed)
+    verdict = _check_law(
+        {"type": "object", "properties": {"p": old_doc}},
+        {"type": "object", "properties": {"p": new_doc}},
+        seed,
+    )
     from hypothesis import event
 
     event(verdict)
@@ -249,7 +270,9 @@ _EVENTS = [e.name for e in CATALOG][:: max(1, len(CATALOG.names) // 8)]
 
 
 @pytest.mark.parametrize("name", _EVENTS)
-@settings(max_examples=max(3, EXAMPLES // 8), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=max(3, EXAMPLES // 8), deadline=None, suppress_health_check=list(HealthCheck)
+)
 @given(data=st.data())
 def test_catalog_schema_edits_agree_with_instance_semantics(name: str, data: st.DataObject) -> None:
     old = copy.deepcopy(CATALOG[name].schema)

@@ -22,9 +22,9 @@ from ._checks import Change
 from ._normalize import Norm, Normalizer
 from ._rules import DEFAULT_POLICY, POLICIES, RULES, Policy, Rule, Severity
 from ._sources import EventSchema, Side, load_side, side_from_catalog, side_from_schema
+from ._verdict import Judge
 from ._waivers import Waiver, split, today_utc
 from ._walker import Walker
-from ._verdict import Judge
 from ._witness import Witness, find, validator
 
 _ORDER = {rule_id: index for index, rule_id in enumerate(RULES)}
@@ -324,7 +324,8 @@ def _judge(  # noqa: PLR0917 - one private call site
         if judge is None or severity != "breaking" or rule.direction == "none":
             add(rule, change, severity, None)
             continue
-        assert old_norm is not None and new_norm is not None
+        assert old_norm is not None
+        assert new_norm is not None
         settled, witness = _settle(rule, change, chosen, judge, old_norm, new_norm)
         keyword = ""
         if settled == "undecided":
@@ -356,9 +357,9 @@ def _settle(  # noqa: PLR0917 - one private call site
         if narrow is not None:
             return "breaking", narrow
     wide = judge.widening()
-    if rule.direction in ("widened", "changed") and wide.witness is not None:
-        if _near(wide.pointer, pointer):
-            return "breaking", wide.witness
+    widening = rule.direction in ("widened", "changed")
+    if widening and wide.witness is not None and _near(wide.pointer, pointer):
+        return "breaking", wide.witness
     if policy == "frozen" and rule.direction in ("narrowed", "changed"):
         tight = judge.narrowing()
         if tight.witness is not None and _near(tight.pointer, pointer):
@@ -376,7 +377,7 @@ def _near(found: str, pointer: str) -> bool:
     """
     a, b = found.split("/")[1:] if found else [], pointer.split("/")[1:] if pointer else []
     common = min(len(a), len(b))
-    return all(x == y or y == "*" for x, y in zip(a[:common], b[:common], strict=True))
+    return all(y in (x, "*") for x, y in zip(a[:common], b[:common], strict=True))
 
 
 def _whole(judge: Judge, policy: Policy, out: list[Finding], add: Any) -> None:
@@ -385,11 +386,22 @@ def _whole(judge: Judge, policy: Policy, out: list[Finding], add: Any) -> None:
     shown = any(f.breaking and f.witness and f.witness.valid_under == "new" for f in out)
     pending = any(f.undecided for f in out)
     if wide.witness is not None and not shown:
-        change = Change("schema-widened", _path(wide.pointer), None, None, {"keyword": wide.keyword})
-        add(RULES["schema-widened"], change, RULES["schema-widened"].severity_under(policy), wide.witness)
+        change = Change(
+            "schema-widened", _path(wide.pointer), None, None, {"keyword": wide.keyword}
+        )
+        add(
+            RULES["schema-widened"],
+            change,
+            RULES["schema-widened"].severity_under(policy),
+            wide.witness,
+        )
     elif wide.undecided and not shown and not pending:
         change = Change(
-            "undecided", _path(wide.pointer), None, None, {"keyword": wide.keyword, "direction": "widening"}
+            "undecided",
+            _path(wide.pointer),
+            None,
+            None,
+            {"keyword": wide.keyword, "direction": "widening"},
         )
         add(RULES["undecided"], change, "undecided", None, wide.keyword)
     if policy != "frozen":
@@ -401,11 +413,22 @@ def _whole(judge: Judge, policy: Policy, out: list[Finding], add: Any) -> None:
     shown = any(f.breaking and f.witness for f in out)
     pending = any(f.undecided for f in out)
     if tight.witness is not None and not shown:
-        change = Change("schema-narrowed", _path(tight.pointer), None, None, {"keyword": tight.keyword})
-        add(RULES["schema-narrowed"], change, RULES["schema-narrowed"].severity_under(policy), tight.witness)
+        change = Change(
+            "schema-narrowed", _path(tight.pointer), None, None, {"keyword": tight.keyword}
+        )
+        add(
+            RULES["schema-narrowed"],
+            change,
+            RULES["schema-narrowed"].severity_under(policy),
+            tight.witness,
+        )
     elif tight.undecided and not pending and not shown:
         change = Change(
-            "undecided", _path(tight.pointer), None, None, {"keyword": tight.keyword, "direction": "narrowing"}
+            "undecided",
+            _path(tight.pointer),
+            None,
+            None,
+            {"keyword": tight.keyword, "direction": "narrowing"},
         )
         add(RULES["undecided"], change, "undecided", None, tight.keyword)
 

@@ -240,7 +240,11 @@ def render_github(report: CompatReport) -> str:
         title = f"{f.rule} {f.event}{f.pointer}"
         message = f.message
         if f.undecided:
-            message = f"undecided (keyword {f.keyword or '?'} at {f.pointer or '/'}): " + message + (f" (waived: {f.waiver.reason})" if f.waiver else "")
+            message = (
+                f"undecided (keyword {f.keyword or '?'} at {f.pointer or '/'}): "
+                + message
+                + (f" (waived: {f.waiver.reason})" if f.waiver else "")
+            )
         if f.witness is not None:
             message += f"\nwitness: {_json(f.witness.payload)}"
         lines.append(
@@ -343,7 +347,11 @@ def render_rules() -> str:
             f"{r.id:{width}}  {r.severity['frozen']:9}  {r.severity['consumer-safe']:13}  {r.summary}"
         )
         pad = " " * (width + 2)
-        lines.extend(textwrap.wrap("why: " + r.rationale, 100, initial_indent=pad, subsequent_indent=pad + "     "))
+        lines.extend(
+            textwrap.wrap(
+                "why: " + r.rationale, 100, initial_indent=pad, subsequent_indent=pad + "     "
+            )
+        )
     lines.append("")
     lines.append(
         "undecided findings fail the gate (exit 1) unless --undecided=warn; every breaking "

@@ -53,6 +53,16 @@ class _Empty(Exception):
     """A conjunct is ``false``: the schema accepts nothing."""
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (malformed keywords are ignored)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def types_of(schema: dict[str, Any]) -> frozenset[str]:
     """The JSON types ``schema``'s ``type`` admits (``integer`` for integer-only numbers)."""
     declared = schema.get("type")
@@ -127,10 +137,15 @@ class Prover:
 
     def _fail(self, keyword: str, path: tuple[str, ...]) -> bool:
         if self.stuck is None:
-            self.stuck = (keyword, "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path))
+            self.stuck = (
+                keyword,
+                "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path),
+            )
         return False
 
-    def conj(self, node: Any, resolver: Resolver[Any], side: str, _seen: frozenset[str] = frozenset()) -> Conj:
+    def conj(
+        self, node: Any, resolver: Resolver[Any], side: str, _seen: frozenset[str] = frozenset()
+    ) -> Conj:
         """``node`` as a list of conjuncts without ``$ref``/``allOf`` (raises ``_Empty``)."""
         if node is True:
             return []
@@ -176,7 +191,9 @@ class Prover:
                 own["items"] = extra
         return own
 
-    def _sub(self, a: Any, ra: Resolver[Any], b: Any, rb: Resolver[Any], path: tuple[str, ...]) -> bool:
+    def _sub(
+        self, a: Any, ra: Resolver[Any], b: Any, rb: Resolver[Any], path: tuple[str, ...]
+    ) -> bool:
         try:
             left = self.conj(a, ra, "a")
         except _Empty:
@@ -212,7 +229,11 @@ class Prover:
         key = (tuple(sorted(id(n) for n, _ in left)), id(b))
         if key in self._assumed:
             return True
-        if len(left) == 1 and self._text(left[0][0]) == self._text(b) and b"$ref" not in self._text(b):
+        if (
+            len(left) == 1
+            and self._text(left[0][0]) == self._text(b)
+            and b"$ref" not in self._text(b)
+        ):
             return True
         self._assumed.add(key)
         try:
@@ -222,7 +243,9 @@ class Prover:
         finally:
             self._assumed.discard(key)
 
-    def _one_inner(self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]) -> bool:
+    def _one_inner(
+        self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]
+    ) -> bool:
         for keyword in _UNSUPPORTED:
             if keyword in b:
                 return self._fail(keyword, path)
@@ -250,11 +273,23 @@ class Prover:
                 if "if" in node and "if" in b and _same(node["if"], b["if"]):
                     b_rest = {k: v for k, v in b.items() if k not in ("if", "then", "else")}
                     return (
-                        self._sub_conj(others + self._safe(node.get("then", True), r), b.get("then", True), rb, path)
-                        and self._sub_conj(others + self._safe(node.get("else", True), r), b.get("else", True), rb, path)
+                        self._sub_conj(
+                            others + self._safe(node.get("then", True), r),
+                            b.get("then", True),
+                            rb,
+                            path,
+                        )
+                        and self._sub_conj(
+                            others + self._safe(node.get("else", True), r),
+                            b.get("else", True),
+                            rb,
+                            path,
+                        )
                         and self._one(left, b_rest, rb, path)
                     )
-                outcomes = [node.get("then", True), node.get("else", True)] if "if" in node else [True]
+                outcomes = (
+                    [node.get("then", True), node.get("else", True)] if "if" in node else [True]
+                )
                 return all(self._sub_conj(others + self._safe(o, r), b, rb, path) for o in outcomes)
         ta = _ALL
         for node, _ in left:
@@ -271,7 +306,9 @@ class Prover:
             return self._branches(left, b, rb, path)
         if "not" in b:
             rest = {k: v for k, v in b.items() if k != "not"}
-            return self._disjoint_any(left, b["not"], rb) and self._one(left, rest, rb, path) or self._fail("not", path)
+            return (
+                self._disjoint_any(left, b["not"], rb) and self._one(left, rest, rb, path)
+            ) or self._fail("not", path)
         if "if" in b:
             rest = {k: v for k, v in b.items() if k not in ("if", "then", "else")}
             then, other = b.get("then", True), b.get("else", True)
@@ -285,7 +322,9 @@ class Prover:
             b = {k: v for k, v in b.items() if k not in ("then", "else")}
         tb = types_of(b)
         for t in ta:
-            if not _covered(t, tb) and not (t == "number" and "integer" in tb and self._integral(left)):
+            if not _covered(t, tb) and not (
+                t == "number" and "integer" in tb and self._integral(left)
+            ):
                 return self._fail("type", path)
         if "enum" in b or "const" in b:
             return self._fail("const" if "const" in b else "enum", path)
@@ -317,17 +356,23 @@ class Prover:
         self.stuck = saved
         return ok
 
-    def _branches(self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]) -> bool:
+    def _branches(
+        self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]
+    ) -> bool:
         rest = {k: v for k, v in b.items() if k not in ("anyOf", "oneOf")}
         if rest and not self._one(left, rest, rb, path):
             return False
-        if isinstance(b.get("anyOf"), list) and not any(self._quiet(left, br, rb) for br in b["anyOf"]):
+        if isinstance(b.get("anyOf"), list) and not any(
+            self._quiet(left, br, rb) for br in b["anyOf"]
+        ):
             return self._fail("anyOf", path)
         if isinstance(b.get("oneOf"), list):
             branches = b["oneOf"]
             for index, branch in enumerate(branches):
                 if self._quiet(left, branch, rb) and all(
-                    self._disjoint_any(left, other, rb) for j, other in enumerate(branches) if j != index
+                    self._disjoint_any(left, other, rb)
+                    for j, other in enumerate(branches)
+                    if j != index
                 ):
                     return True
             return self._fail("oneOf", path)
@@ -343,13 +388,15 @@ class Prover:
                 break
         else:
             if ta <= {"null", "boolean"}:
-                candidates = [v for t, v in (("null", None), ("boolean", True), ("boolean", False)) if t in ta]
+                candidates = [
+                    v for t, v in (("null", None), ("boolean", True), ("boolean", False)) if t in ta
+                ]
             else:
                 return None
         return [v for v in candidates if all(self._valid(v, n, r) for n, r in left)]
 
     def _valid(self, value: Any, schema: Any, resolver: Resolver[Any]) -> bool:
-        return _validator(schema, resolver).is_valid(value)
+        return bool(_validator(schema, resolver).is_valid(value))
 
     def _integral(self, left: Conj) -> bool:
         for node, _ in left:
@@ -380,10 +427,7 @@ class Prover:
                     return True
             if "not" in node and self._quiet(left, node["not"], r):
                 return True
-        for node, r in left:
-            if "not" in node and self._quiet(right, node["not"], r):
-                return True
-        return False
+        return any("not" in node and self._quiet(right, node["not"], r) for node, r in left)
 
     def _disjoint(self, left: Conj, n: dict[str, Any], rn: Resolver[Any]) -> bool:
         ta = _ALL
@@ -405,22 +449,36 @@ class Prover:
                     return True
                 required = any(key in (m.get("required") or ()) for m, _ in left)
                 theirs_key = _key_schema(n, key)
-                if required and theirs_key is not None and self._disjoint_any(
-                    [c for s, r in mine for c in self._safe(s, r)], theirs_key, rn
+                if (
+                    required
+                    and theirs_key is not None
+                    and self._disjoint_any(
+                        [c for s, r in mine for c in self._safe(s, r)], theirs_key, rn
+                    )
                 ):
                     return True
         if both <= {"number", "integer"}:
             low, high = self._bounds(left)
             nlow, nhigh = self._bounds([(n, rn)])
-            if high is not None and nlow is not None and (high[0] < nlow[0] or (high[0] == nlow[0] and (high[1] or nlow[1]))):
+            if (
+                high is not None
+                and nlow is not None
+                and (high[0] < nlow[0] or (high[0] == nlow[0] and (high[1] or nlow[1])))
+            ):
                 return True
-            if low is not None and nhigh is not None and (nhigh[0] < low[0] or (nhigh[0] == low[0] and (nhigh[1] or low[1]))):
+            if (
+                low is not None
+                and nhigh is not None
+                and (nhigh[0] < low[0] or (nhigh[0] == low[0] and (nhigh[1] or low[1])))
+            ):
                 return True
         return False
 
     # -- numbers ---------------------------------------------------------------------------
 
-    def _bounds(self, left: Conj) -> tuple[tuple[Fraction, bool] | None, tuple[Fraction, bool] | None]:
+    def _bounds(
+        self, left: Conj
+    ) -> tuple[tuple[Fraction, bool] | None, tuple[Fraction, bool] | None]:
         low: tuple[Fraction, bool] | None = None
         high: tuple[Fraction, bool] | None = None
         for node, _ in left:
@@ -436,7 +494,9 @@ class Prover:
                         high = cand
         return low, high
 
-    def _numbers(self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]) -> bool:
+    def _numbers(
+        self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]
+    ) -> bool:
         low, high = self._bounds(left)
         ta = _ALL
         for node, _ in left:
@@ -470,32 +530,44 @@ class Prover:
 
     # -- strings ---------------------------------------------------------------------------
 
-    def _strings(self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]) -> bool:
+    def _strings(
+        self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]
+    ) -> bool:
         if _is_num(b.get("minLength")) and b["minLength"] > 0:
             have = max((n["minLength"] for n, _ in left if _is_num(n.get("minLength"))), default=0)
             if have < b["minLength"]:
                 return self._fail("minLength", path)
         if _is_num(b.get("maxLength")):
-            have = min((n["maxLength"] for n, _ in left if _is_num(n.get("maxLength"))), default=None)
+            have = min(
+                (n["maxLength"] for n, _ in left if _is_num(n.get("maxLength"))), default=None
+            )
             if have is None or have > b["maxLength"]:
                 return self._fail("maxLength", path)
-        if isinstance(b.get("pattern"), str) and not any(n.get("pattern") == b["pattern"] for n, _ in left):
+        if isinstance(b.get("pattern"), str) and not any(
+            n.get("pattern") == b["pattern"] for n, _ in left
+        ):
             return self._fail("pattern", path)
         fmt = b.get("format")
-        if isinstance(fmt, str) and fmt in _format_names() and not any(n.get("format") == fmt for n, _ in left):
+        if (
+            isinstance(fmt, str)
+            and fmt in _format_names()
+            and not any(n.get("format") == fmt for n, _ in left)
+        ):
             return self._fail("format", path)
         return True
 
     # -- arrays ----------------------------------------------------------------------------
 
-    def _arrays(self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]) -> bool:
+    def _arrays(
+        self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]
+    ) -> bool:
         low = max((n["minItems"] for n, _ in left if _is_num(n.get("minItems"))), default=0)
         highs = [n["maxItems"] for n, _ in left if _is_num(n.get("maxItems"))]
         for node, _ in left:
             if node.get("items") is False:
                 highs.append(len(node.get("prefixItems") or ()))
         high = min(highs) if highs else None
-        prefix_b = b.get("prefixItems") if isinstance(b.get("prefixItems"), list) else []
+        prefix_b = as_list(b.get("prefixItems"))
         tail_b = b.get("items", True)
         width = max([len(prefix_b), *(len(n.get("prefixItems") or ()) for n, _ in left)])
 
@@ -525,9 +597,9 @@ class Prover:
             target = prefix_b[index] if index < len(prefix_b) else tail_b
             if target is not True and not self._sub_conj(here, target, rb, (*path, str(index))):
                 return False
-        if reachable and (high is None or high > width) and tail_b is not True:
-            if not self._sub_conj(tail(), tail_b, rb, (*path, "*")):
-                return False
+        open_tail = reachable and (high is None or high > width) and tail_b is not True
+        if open_tail and not self._sub_conj(tail(), tail_b, rb, (*path, "*")):
+            return False
         if _is_num(b.get("minItems")) and low < b["minItems"]:
             return self._fail("minItems", path)
         if _is_num(b.get("maxItems")) and (high is None or high > b["maxItems"]):
@@ -598,7 +670,9 @@ class Prover:
                 out.append((found, r))
         return out
 
-    def _objects(self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]) -> bool:
+    def _objects(
+        self, left: Conj, b: dict[str, Any], rb: Resolver[Any], path: tuple[str, ...]
+    ) -> bool:
         required_a: set[str] = set()
         named: set[str] = set()
         for node, _ in left:
@@ -606,13 +680,13 @@ class Prover:
                 required_a.update(node["required"])
             if isinstance(node.get("properties"), dict):
                 named.update(node["properties"])
-        props_b = b.get("properties") if isinstance(b.get("properties"), dict) else {}
-        patterns_b = b.get("patternProperties") if isinstance(b.get("patternProperties"), dict) else {}
+        props_b = as_dict(b.get("properties"))
+        patterns_b = as_dict(b.get("patternProperties"))
         extra_b = b.get("additionalProperties", True)
         names_b = b.get("propertyNames", True)
-        dep_req = b.get("dependentRequired") if isinstance(b.get("dependentRequired"), dict) else {}
-        dep_sch = b.get("dependentSchemas") if isinstance(b.get("dependentSchemas"), dict) else {}
-        required_b = b.get("required") if isinstance(b.get("required"), list) else []
+        dep_req = as_dict(b.get("dependentRequired"))
+        dep_sch = as_dict(b.get("dependentSchemas"))
+        required_b = as_list(b.get("required"))
         # an anchored literal pattern names its key (and, as Python's ``$`` reads it, the
         # same key with a trailing newline: python-jsonschema is the judge of witnesses)
         literal = {
@@ -634,12 +708,18 @@ class Prover:
             allowed.add(key)
             theirs = _key_schema(b, key)
             conj = [c for s, r in mine for c in self._safe(s, r)]
-            if theirs is not None and theirs is not True and not self._sub_conj(conj, theirs, rb, (*path, key)):
+            if (
+                theirs is not None
+                and theirs is not True
+                and not self._sub_conj(conj, theirs, rb, (*path, key))
+            ):
                 return False
             if names_b is not True and not self._valid(key, names_b, rb):
                 return self._fail("propertyNames", (*path, key))
         # keys nobody names
-        patterns_a = [(p, s, r) for n, r in left for p, s in (n.get("patternProperties") or {}).items()]
+        patterns_a = [
+            (p, s, r) for n, r in left for p, s in (n.get("patternProperties") or {}).items()
+        ]
         extras_a = [(n["additionalProperties"], r) for n, r in left if "additionalProperties" in n]
         closed = any(s is False for s, _ in extras_a)
         extra_conj = [] if closed else [c for s, r in extras_a for c in self._safe(s, r)]
@@ -647,7 +727,11 @@ class Prover:
             if _literal(pattern) is not None:
                 continue  # its one key was compared above
             mine_patterns = {p for p, _, _ in patterns_a}
-            if not closed and pattern not in mine_patterns and not self._sub_conj(extra_conj, schema, rb, (*path, pattern)):
+            if (
+                not closed
+                and pattern not in mine_patterns
+                and not self._sub_conj(extra_conj, schema, rb, (*path, pattern))
+            ):
                 return False
             for mine_p, mine_s, r in patterns_a:
                 if mine_s is False or _literal(mine_p) is not None:
@@ -673,11 +757,16 @@ class Prover:
             if key not in required_a:
                 return self._fail("required", (*path, key))
         if _is_num(b.get("minProperties")):
-            have = max((n["minProperties"] for n, _ in left if _is_num(n.get("minProperties"))), default=0)
+            have = max(
+                (n["minProperties"] for n, _ in left if _is_num(n.get("minProperties"))), default=0
+            )
             if max(have, len(required_a)) < b["minProperties"]:
                 return self._fail("minProperties", path)
         if _is_num(b.get("maxProperties")):
-            have_max = min((n["maxProperties"] for n, _ in left if _is_num(n.get("maxProperties"))), default=None)
+            have_max = min(
+                (n["maxProperties"] for n, _ in left if _is_num(n.get("maxProperties"))),
+                default=None,
+            )
             if closed and not patterns_a:
                 count = len(allowed)
                 have_max = count if have_max is None else min(have_max, count)
@@ -686,7 +775,9 @@ class Prover:
         for key, deps in dep_req.items():
             if key not in allowed and key not in named and (closed and not patterns_a):
                 continue
-            mine_deps = {d for n, _ in left for d in ((n.get("dependentRequired") or {}).get(key) or ())}
+            mine_deps = {
+                d for n, _ in left for d in ((n.get("dependentRequired") or {}).get(key) or ())
+            }
             if any(d not in required_a and d not in mine_deps for d in deps):
                 return self._fail("dependentRequired", (*path, key))
         for key, schema in dep_sch.items():
@@ -766,7 +857,7 @@ def _validator(schema: Any, resolver: Resolver[Any]) -> Any:
     return Draft202012Validator(
         schema,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
-        _resolver=resolver,
+        _resolver=resolver,  # type: ignore[call-arg]  # keeps $ref in the schema's scope
     )
 
 

@@ -58,7 +58,7 @@ _TABLE: tuple[Rule, ...] = (
         "A stable event was removed or renamed.",
         "event {event} was removed (or renamed): subscribers stop receiving it",
         _both("breaking"),
-        rationale='Subscribers keep a handler for an event that never arrives again; e.g. `invoice.paid` renamed to `invoice.settled` silently stops their bookkeeping.',
+        rationale="Subscribers keep a handler for an event that never arrives again; e.g. `invoice.paid` renamed to `invoice.settled` silently stops their bookkeeping.",
     ),
     Rule(
         "event-demoted",
@@ -66,7 +66,7 @@ _TABLE: tuple[Rule, ...] = (
         "A stable event was demoted to beta.",
         "event {event} was demoted from {old} to {new}: its shape is no longer frozen",
         _both("breaking"),
-        rationale='Stable events promise a frozen shape; demoting to beta withdraws that promise for consumers who relied on it.',
+        rationale="Stable events promise a frozen shape; demoting to beta withdraws that promise for consumers who relied on it.",
     ),
     Rule(
         "required-scope-changed",
@@ -74,7 +74,7 @@ _TABLE: tuple[Rule, ...] = (
         "An event now needs another API key scope.",
         "event {event} now needs scope {new} instead of {old}: existing endpoints lose it",
         _both("breaking"),
-        rationale='Endpoints registered with the old API key scope stop receiving the event, e.g. scope `webhooks` -> `webhooks:admin`.',
+        rationale="Endpoints registered with the old API key scope stop receiving the event, e.g. scope `webhooks` -> `webhooks:admin`.",
     ),
     Rule(
         "event-added",
@@ -90,7 +90,7 @@ _TABLE: tuple[Rule, ...] = (
         "A beta event was promoted to stable.",
         "event {event} was promoted from {old} to {new}",
         _both("info"),
-        rationale='Promotion adds a promise (the shape freezes); nothing a consumer accepted becomes invalid.',
+        rationale="Promotion adds a promise (the shape freezes); nothing a consumer accepted becomes invalid.",
     ),
     # -- one schema node: the set of JSON types it accepts ----------------------------
     Rule(
@@ -118,7 +118,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} no longer accepts {removed} (now {new})",
         _NARROWING,
         "narrowed",
-        rationale='Every payload NEW sends was already acceptable, so consumers are safe; frozen still forbids it because OLD payloads (e.g. a string `id`) become invalid to producers and fixtures.',
+        rationale="Every payload NEW sends was already acceptable, so consumers are safe; frozen still forbids it because OLD payloads (e.g. a string `id`) become invalid to producers and fixtures.",
     ),
     Rule(
         "nullable-removed",
@@ -127,7 +127,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} can no longer be null (now {new})",
         _NARROWING,
         "narrowed",
-        rationale='Consumers already handle the non-null values; frozen forbids it because documents OLD allowed (`null`) become invalid.',
+        rationale="Consumers already handle the non-null values; frozen forbids it because documents OLD allowed (`null`) become invalid.",
     ),
     Rule(
         "variant-added",
@@ -136,7 +136,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} gained a {type} variant that matches no old variant",
         _both("breaking"),
         "widened",
-        rationale='A consumer switching over the known shapes of a oneOf/anyOf meets one it has no branch for.',
+        rationale="A consumer switching over the known shapes of a oneOf/anyOf meets one it has no branch for.",
     ),
     Rule(
         "variant-removed",
@@ -145,7 +145,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} lost a {type} variant",
         _NARROWING,
         "narrowed",
-        rationale='Consumers handled every old variant, so fewer is safe for them; frozen forbids it as a narrowing.',
+        rationale="Consumers handled every old variant, so fewer is safe for them; frozen forbids it as a narrowing.",
     ),
     Rule(
         "keyword-changed",
@@ -155,7 +155,7 @@ _TABLE: tuple[Rule, ...] = (
         "assumes the worst",
         _both("breaking"),
         "changed",
-        rationale='A keyword without a dedicated rule (not, if/then/else, patternProperties, dependentSchemas, prefixItems, contains, unevaluated*) changed; it breaks only when a witness shows NEW accepting a payload OLD rejected (e.g. `not: {const: 0}` dropped: `0` becomes possible), or, under frozen, the reverse.',
+        rationale="A keyword without a dedicated rule (not, if/then/else, patternProperties, dependentSchemas, prefixItems, contains, unevaluated*) changed; it breaks only when a witness shows NEW accepting a payload OLD rejected (e.g. `not: {const: 0}` dropped: `0` becomes possible), or, under frozen, the reverse.",
     ),
     # -- enumerations and constants ---------------------------------------------------
     Rule(
@@ -174,7 +174,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} can no longer be {removed}",
         _NARROWING,
         "narrowed",
-        rationale='Consumers handle a superset of what is sent; frozen forbids it as a narrowing.',
+        rationale="Consumers handle a superset of what is sent; frozen forbids it as a narrowing.",
     ),
     Rule(
         "const-changed",
@@ -192,7 +192,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} is no longer restricted to {old}",
         _both("breaking"),
         "widened",
-        rationale='The field may now hold any value of its type, including ones no consumer handles.',
+        rationale="The field may now hold any value of its type, including ones no consumer handles.",
     ),
     Rule(
         "enum-added",
@@ -201,7 +201,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} is now restricted to {new}",
         _NARROWING,
         "narrowed",
-        rationale='The field holds fewer values than before: safe for consumers, a narrowing under frozen.',
+        rationale="The field holds fewer values than before: safe for consumers, a narrowing under frozen.",
     ),
     # -- objects -----------------------------------------------------------------------
     Rule(
@@ -228,7 +228,7 @@ _TABLE: tuple[Rule, ...] = (
         "A field was added.",
         "{pointer} was added ({new})",
         _both("info"),
-        rationale='Consumers ignore fields they do not know, as long as OLD left that key open (see property-added-closed).',
+        rationale="Consumers ignore fields they do not know, as long as OLD left that key open (see property-added-closed).",
     ),
     Rule(
         "property-became-required",
@@ -237,7 +237,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer} is now always present",
         _both("info"),
         "narrowed",
-        rationale='Consumers got the field sometimes and now always: safe.',
+        rationale="Consumers got the field sometimes and now always: safe.",
     ),
     Rule(
         "additional-properties-changed",
@@ -245,7 +245,7 @@ _TABLE: tuple[Rule, ...] = (
         "Whether unknown fields are allowed changed (consumers ignore unknown fields).",
         "{pointer}: additionalProperties changed from {old} to {new}",
         _both("info"),
-        rationale='Consumers ignore unknown fields; whether the schema allows them does not change what a tolerant reader accepts. Real changes of what OLD accepted are caught by schema-widened.',
+        rationale="Consumers ignore unknown fields; whether the schema allows them does not change what a tolerant reader accepts. Real changes of what OLD accepted are caught by schema-widened.",
     ),
     # -- value constraints -------------------------------------------------------------
     Rule(
@@ -255,7 +255,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer}: {keyword} relaxed from {old} to {new}",
         _both("breaking"),
         "widened",
-        rationale='A consumer storing `note` in a VARCHAR(10) fails once maxLength grows from 10 to 20.',
+        rationale="A consumer storing `note` in a VARCHAR(10) fails once maxLength grows from 10 to 20.",
     ),
     Rule(
         "constraint-tightened",
@@ -264,7 +264,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer}: {keyword} tightened from {old} to {new}",
         _NARROWING,
         "narrowed",
-        rationale='Fewer values are sent: safe for consumers, a narrowing under frozen.',
+        rationale="Fewer values are sent: safe for consumers, a narrowing under frozen.",
     ),
     Rule(
         "constraint-changed",
@@ -273,7 +273,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer}: {keyword} changed from {old} to {new}",
         _both("breaking"),
         "changed",
-        rationale='A pattern or format replaced by an unrelated one: values valid now were rejected before (e.g. pattern `^a` -> `^b`).',
+        rationale="A pattern or format replaced by an unrelated one: values valid now were rejected before (e.g. pattern `^a` -> `^b`).",
     ),
     # -- decided on whole payloads: the prover and the witness search ---------------------
     Rule(
@@ -292,7 +292,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer}: the new schema accepts a payload the old one rejects ({keyword})",
         _both("breaking"),
         "widened",
-        'The prover found no safe reading and the witness search found a payload NEW accepts and OLD rejects, outside any dedicated rule, e.g. `oneOf` branches made overlapping or a `dependentRequired` dropped.',
+        "The prover found no safe reading and the witness search found a payload NEW accepts and OLD rejects, outside any dedicated rule, e.g. `oneOf` branches made overlapping or a `dependentRequired` dropped.",
     ),
     Rule(
         "schema-narrowed",
@@ -301,7 +301,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer}: the old schema accepts a payload the new one rejects ({keyword})",
         _NARROWING,
         "narrowed",
-        'A payload OLD accepts is rejected by NEW, outside any dedicated rule: safe for consumers, forbidden by frozen.',
+        "A payload OLD accepts is rejected by NEW, outside any dedicated rule: safe for consumers, forbidden by frozen.",
     ),
     Rule(
         "undecided",
@@ -310,7 +310,7 @@ _TABLE: tuple[Rule, ...] = (
         "{pointer}: cannot decide whether the {direction} change of {keyword} breaks consumers",
         _both("undecided"),
         "changed",
-        'Neither a proof that NEW accepts only what OLD accepts, nor a payload showing otherwise, was found (e.g. two unrelated regular expressions). Fails closed unless `--undecided=warn`.',
+        "Neither a proof that NEW accepts only what OLD accepts, nor a payload showing otherwise, was found (e.g. two unrelated regular expressions). Fails closed unless `--undecided=warn`.",
     ),
 )
 

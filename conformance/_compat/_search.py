@@ -11,6 +11,7 @@ reported unless ``accept`` accepts it and ``reject`` rejects it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 from referencing import Registry
 from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
+
+from ._prove import as_dict, as_list
 
 _POOL: tuple[Any, ...] = (None, True, False, 0, 1, -1, 0.5, "", "x", [], {}, {"x": None})
 _FORMATS = {
@@ -204,7 +207,7 @@ def _matching(pattern: str) -> list[str]:
 
 
 def _arrays(node: dict[str, Any], r: Resolver[Any], depth: int) -> Iterator[list[Any]]:
-    prefix = node.get("prefixItems") if isinstance(node.get("prefixItems"), list) else []
+    prefix = as_list(node.get("prefixItems"))
     items = node.get("items", True)
     tuple_values = [(_first(p, r, depth, 4) or [None]) for p in prefix]
     base = [values[0] for values in tuple_values]
@@ -233,9 +236,9 @@ def _arrays(node: dict[str, Any], r: Resolver[Any], depth: int) -> Iterator[list
 
 
 def _objects(node: dict[str, Any], r: Resolver[Any], depth: int) -> Iterator[dict[str, Any]]:
-    props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    props = as_dict(node.get("properties"))
     required = [k for k in node.get("required") or () if isinstance(k, str)]
-    patterns = node.get("patternProperties") if isinstance(node.get("patternProperties"), dict) else {}
+    patterns = as_dict(node.get("patternProperties"))
     extra = node.get("additionalProperties", True)
     base: dict[str, Any] = {}
     options: dict[str, list[Any]] = {}
@@ -298,7 +301,9 @@ def generated(
     from .._generation._compiler import Compiler, _Context
 
     try:
-        strategy = Compiler(registry, Options(contract=True)).compile(schema, _Context(base, (), schema))
+        strategy = Compiler(registry, Options(contract=True)).compile(
+            schema, _Context(base, (), schema)
+        )
     except (ConformanceError, RuntimeError, RecursionError, ValueError, TypeError):
         return []
     out: list[Any] = []
@@ -316,10 +321,8 @@ def generated(
     def draw(value: Any) -> None:
         out.append(_plain(value))
 
-    try:
+    with contextlib.suppress(Exception):  # a generator failing mid-run only shortens the search
         draw()
-    except Exception:  # a generator that fails mid-run only shortens the search
-        pass
     return [v for v in out if validator.is_valid(v)]
 
 

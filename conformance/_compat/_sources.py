@@ -161,7 +161,9 @@ def _check_dialect(schema: dict[str, Any], file: str) -> None:
         validator_for(schema).check_schema(schema)
     except _JSError as exc:
         pointer = "".join(f"/{p}" for p in exc.path)
-        raise SchemaError(f"invalid JSON Schema: {exc.message}", file=file, pointer=pointer) from None
+        raise SchemaError(
+            f"invalid JSON Schema: {exc.message}", file=file, pointer=pointer
+        ) from None
 
 
 def load_side(spec: str | Path, *, stability: str | None = None, cwd: Path | None = None) -> Side:

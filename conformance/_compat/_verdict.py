@@ -104,7 +104,7 @@ class Judge:
         return Verdict(False, None, pointer, keyword)
 
 
-def search(  # noqa: PLR0917 - one private call site and the tests
+def search(
     schema: Any,
     resolver: Any,
     accept: Any,
