@@ -26,6 +26,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from conformance import check_compatibility, load_catalog
+from conformance._compat import RULES
 from conformance._compat._search import candidates, generated
 
 KEYS = ["a", "b", "x-1"]
@@ -155,7 +156,8 @@ def edited(draw: st.DrawFn, schema: Any) -> Any:
         elif edit == "tweak-number" and isinstance(node, dict):
             for key in ("minimum", "maximum", "maxLength", "minItems", "maxItems", "minContains"):
                 if isinstance(node.get(key), int):
-                    node[key] += draw(st.sampled_from([-1, 1]))
+                    moved = node[key] + draw(st.sampled_from([-1, 1]))
+                    node[key] = moved if key in ("minimum", "maximum") else max(0, moved)
     return new
 
 
@@ -169,20 +171,23 @@ _CONTAINERS = {
     "oneOf",
     "allOf",
 }
-_VALUES = {"enum", "const", "required", "dependentRequired", "type"}
+_SCHEMA_KEYS = {
+    "items", "contains", "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
+    "not", "if", "then", "else", "propertyNames",
+}  # fmt: skip
 
 
 def _is_schema_path(path: tuple[Any, ...]) -> bool:
-    """Whether ``path`` points at a subschema (not into enum values or key lists)."""
-    expect_schema = True
+    """Whether ``path`` points at a subschema (not at a keyword's value)."""
+    expect = "schema"
     for key in path:
-        if not expect_schema:
-            expect_schema = True  # a name or index inside a container
-            continue
-        if key in _VALUES:
+        if expect == "name":
+            expect = "schema"
+        elif key in _CONTAINERS:
+            expect = "name"
+        elif key not in _SCHEMA_KEYS:
             return False
-        expect_schema = key not in _CONTAINERS
-    return expect_schema
+    return expect == "schema"
 
 
 def _documents(schemas: list[Any], seed: int, count: int) -> list[Any]:
@@ -213,8 +218,8 @@ def _check_law(old: Any, new: Any, seed: int, *, instances: int = 1500) -> str:
     for finding in report.findings:
         if finding.undecided:
             verdict = "undecided"
-        if not finding.breaking:
-            continue
+        if not finding.breaking or RULES[finding.rule].direction == "none":
+            continue  # catalog-level rules (scope, stability) have no payload witness
         verdict = "breaking"
         assert finding.witness is not None, finding
         by_side = {"old": old_v, "new": new_v}
@@ -266,7 +271,8 @@ def test_small_schema_pairs_agree_with_instance_semantics(data: st.DataObject) -
 
 
 CATALOG = load_catalog()
-_EVENTS = [e.name for e in CATALOG][:: max(1, len(CATALOG.names) // 8)]
+# two events keep the default run short; CI's heavier run may widen this
+_EVENTS = [e.name for e in CATALOG][:: max(1, len(CATALOG.names) // 2)][:2]
 
 
 @pytest.mark.parametrize("name", _EVENTS)

@@ -283,8 +283,8 @@ def _judge(  # noqa: PLR0917 - one private call site
     old_norm = new_norm = None
     if o is not None and n is not None:
         old_norms.file, new_norms.file = o.file, n.file
-        old_norm = old_norms.normalize(o.schema, o.base, event=name)
-        new_norm = new_norms.normalize(n.schema, n.base, event=name)
+        old_norm = old_norms.normalize(o.restated, o.base, event=name)
+        new_norm = new_norms.normalize(n.restated, n.base, event=name)
         changes.extend(walker.schemas(old_norm, new_norm))
     stability = o.stability if o is not None else n.stability if n is not None else "stable"
     chosen: Policy = policy or DEFAULT_POLICY[stability]

@@ -46,15 +46,20 @@ class EventSchema:
     file: str = ""
     #: base URI the schema's ``$ref`` resolve against
     base: str = ""
-    #: the schema as written, judged by python-jsonschema under its own dialect
-    original: dict[str, Any] | None = field(default=None, repr=False)
+    #: ``schema`` restated in draft 2020-12 terms, non-keywords dropped (see ``_dialect``)
+    stated: dict[str, Any] | None = field(default=None, repr=False)
     #: the dialect named by ``$schema`` (draft 2020-12 when absent)
     dialect: str = DRAFT2020
 
     @property
     def as_written(self) -> dict[str, Any]:
-        """The schema as written (``schema`` is its draft 2020-12 restatement)."""
-        return self.original if self.original is not None else self.schema
+        """The schema as written, judged by python-jsonschema under its own dialect."""
+        return self.schema
+
+    @property
+    def restated(self) -> dict[str, Any]:
+        """What the rules and the prover read: the draft 2020-12 restatement."""
+        return self.stated if self.stated is not None else self.schema
 
 
 @dataclass
@@ -108,7 +113,7 @@ def side_from_catalog(
             file = _display(event.path) if event.path else event.name
         stated = restate(event.schema, DRAFT2020)
         events[event.name] = EventSchema(
-            event.name, event.stability, event.scope, stated, file, base, event.schema
+            event.name, event.stability, event.scope, event.schema, file, base, stated
         )
         resources.append((base, DRAFT202012.create_resource(stated)))
         written.append((base, DRAFT202012.create_resource(event.schema)))
@@ -145,7 +150,7 @@ def side_from_schema(
             pointer="/" + STABILITY_KEY,
         )
     scope = schema.get(SCOPE_KEY) or ""
-    event = EventSchema(event_name, str(chosen), str(scope), stated, file, base, schema, dialect)
+    event = EventSchema(event_name, str(chosen), str(scope), schema, file, base, stated, dialect)
     registry: Registry[Any] = Registry().with_resource(base, DRAFT202012.create_resource(stated))
     as_written = Resource.from_contents(schema, default_specification=DRAFT202012)
     originals: Registry[Any] = Registry().with_resource(base, as_written)

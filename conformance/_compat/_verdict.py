@@ -83,19 +83,19 @@ class Judge:
         ra = a_side.registry.resolver(base_uri=a_ev.base)
         rb = b_side.registry.resolver(base_uri=b_ev.base)
         prover = Prover()
-        if prover.subset(a_ev.schema, ra, b_ev.schema, rb):
+        if prover.subset(a_ev.restated, ra, b_ev.restated, rb):
             return Verdict(True)
         old_v, new_v = self.validators
         a_v, b_v = (new_v, old_v) if a == "new" else (old_v, new_v)
         found = search(
-            a_ev.schema,
+            a_ev.restated,
             ra,
             a_v,
             b_v,
             a_side=a_side,
             base=a_ev.base,
             generate=self._generate,
-            also=(b_ev.schema, rb),
+            also=(b_ev.restated, rb),
         )
         if found is not None:
             pointer, keyword = rejection(b_v, found)
