@@ -35,13 +35,21 @@ def sides(folder: Path) -> tuple[str, str]:
 # -- the rule table and its fixtures ---------------------------------------------------
 
 
+def _expected(expected: dict[str, Any], policy: str) -> list[dict[str, Any]]:
+    """The findings a fixture expects under ``policy`` (one list, or one per policy)."""
+    found = expected["findings"]
+    return found[policy] if isinstance(found, dict) else found  # type: ignore[no-any-return]
+
+
 def test_every_rule_has_a_fixture_and_every_fixture_names_a_rule() -> None:
-    names = {p.name for p in FIXTURE_DIRS}
+    names = {p.name for p in FIXTURE_DIRS if not p.name.startswith("_")}
     assert names == set(RULES)
     for folder in FIXTURE_DIRS:
         expected = json.loads((folder / "expected.json").read_text())
-        assert {f["rule"] for f in expected["findings"]} <= set(RULES)
-        assert folder.name in {f["rule"] for f in expected["findings"]}
+        rules = {f["rule"] for p in ("frozen", "consumer-safe") for f in _expected(expected, p)}
+        assert rules <= set(RULES)
+        if not folder.name.startswith("_"):
+            assert folder.name in rules
 
 
 def test_rule_table_shape() -> None:
@@ -62,13 +70,49 @@ def test_fixture_verdicts(folder: Path, policy: str) -> None:
     old, new = sides(folder)
     report = check_compatibility(old, new, policy=policy)  # type: ignore[arg-type]
     assert [(f.rule, f.pointer) for f in report.findings] == [
-        (f["rule"], f["pointer"]) for f in expected["findings"]
+        (f["rule"], f["pointer"]) for f in _expected(expected, policy)
     ]
     assert report.exit_code == expected["exit"][policy]
-    for finding in report.findings:
-        assert finding.severity == RULES[finding.rule].severity[policy]  # type: ignore[index]
+    for finding, want in zip(report.findings, _expected(expected, policy), strict=True):
+        # a rule's severity, unless the prover settled it (proven safe: info; neither
+        # proven nor shown: undecided), which the fixture then names
+        severity = want.get("severity", RULES[finding.rule].severity[policy])  # type: ignore[index]
+        if isinstance(severity, dict):
+            severity = severity[policy]
+        assert finding.severity == severity, finding
+        if "witness" in want:
+            assert finding.witness is not None
+            assert finding.witness.direction == want["witness"]
+            _assert_witness_holds(folder, finding)
     if expected.get("witness") and policy == "frozen":
         assert all(f.witness is not None for f in report.findings)
+    for finding in report.findings:
+        # every breaking finding carries a witness in the direction it claims
+        if finding.breaking and RULES[finding.rule].direction != "none":
+            assert finding.witness is not None
+
+
+def _assert_witness_holds(folder: Path, finding: Any) -> None:
+    """The witness is valid under one side and invalid under the other, each side judged
+    by python-jsonschema under its own ``$schema`` dialect."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import validator_for
+
+    schemas = {
+        side: json.loads(Path(p).read_text())
+        for side, p in zip(("old", "new"), sides(folder), strict=True)
+    }
+
+    def valid(side: str) -> bool:
+        cls = validator_for(schemas[side], default=Draft202012Validator)
+        return bool(
+            cls(schemas[side], format_checker=cls.FORMAT_CHECKER).is_valid(finding.witness.payload)
+        )
+
+    assert valid(finding.witness.valid_under)
+    assert not valid(finding.witness.rejected_by)
+    # widening witnesses are NEW-valid; narrowing ones OLD-valid and labelled so
+    assert (finding.witness.valid_under == "new") == (finding.witness.direction == "widening")
 
 
 @pytest.mark.parametrize(
@@ -554,7 +598,9 @@ def test_list_rules() -> None:
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["rule", "frozen", "consumer-safe"]
-    assert [line.split()[0] for line in lines[1:]] == list(RULES)
+    table = lines[1 : lines.index("")]
+    assert [line.split()[0] for line in table if not line.startswith(" ")] == list(RULES)
+    assert "--undecided=warn" in result.stdout
 
 
 def test_library_errors_are_conformance_errors(tmp_path: Path) -> None:
@@ -562,3 +608,51 @@ def test_library_errors_are_conformance_errors(tmp_path: Path) -> None:
         check_compatibility({"type": "nope"}, BASE)
     with pytest.raises(CompatibilityError):
         check_compatibility(BASE, BASE, policy="lenient")  # type: ignore[arg-type]
+
+
+def test_rules_docs_page_is_generated_from_the_table() -> None:
+    """docs/compat-rules.md is render_rules_markdown(); regenerate it when rules change."""
+    from conformance._compat import render_rules_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "compat-rules.md"
+    assert page.read_text(encoding="utf-8") == render_rules_markdown()
+    for rule in RULES.values():
+        assert rule.rationale, rule.id
+        assert f"`{rule.id}`" in page.read_text(encoding="utf-8")
+
+
+def test_list_rules_shows_every_rationale() -> None:
+    from conformance._compat import render_rules
+
+    text = " ".join(render_rules().split())
+    for rule in RULES.values():
+        assert " ".join(("why: " + rule.rationale).split())[:60] in text
+
+
+UNDECIDED_OLD = {
+    "type": "object",
+    "properties": {
+        "s": {"type": "string", "oneOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}
+    },
+}
+UNDECIDED_NEW = {
+    "type": "object",
+    "properties": {
+        "s": {"type": "string", "anyOf": [{"pattern": "^[a-z]+$"}, {"pattern": "^[0-9]+$"}]}
+    },
+}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "junit", "github", "sarif"])
+def test_undecided_is_its_own_verdict_in_every_format(tmp_path: Path, fmt: str) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(UNDECIDED_OLD))
+    new.write_text(json.dumps(UNDECIDED_NEW))
+    failing = run("compat", str(old), str(new), "--format", fmt)
+    assert failing.returncode == 1, failing.stderr
+    assert "undecided" in failing.stdout.lower()
+    assert "oneOf" in failing.stdout
+    assert "/s" in failing.stdout
+    warned = run("compat", str(old), str(new), "--format", fmt, "--undecided=warn")
+    assert warned.returncode == 0, warned.stderr
+    assert "undecided" in warned.stdout.lower()

@@ -60,6 +60,14 @@ from ._params import MAX_AGE_DAYS
 )
 @click.option("--no-witness", is_flag=True, help="Skip the witness search (faster).")
 @click.option(
+    "--undecided",
+    type=click.Choice(["fail", "warn"]),
+    default="fail",
+    show_default=True,
+    help="What a change the checker can neither prove safe nor show breaking does: "
+    "fail the gate (fail closed) or only warn.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -101,6 +109,7 @@ def compat(  # noqa: PLR0917 - click passes every option
     against_tags: str | None,
     git_path: str,
     no_witness: bool,
+    undecided: str,
     output: Path | None,
     consumer_specs: tuple[str, ...],
     consumers_only: bool,
@@ -110,7 +119,8 @@ def compat(  # noqa: PLR0917 - click passes every option
 
     OLD and NEW are each a payload schema file, a catalog folder, or git:REF[:PATH]
     (the catalog under schemas/ of this git repository at REF). Exit 0: no breaking
-    change; 1: breaking; 2: an input could not be loaded.
+    change; 1: breaking, or undecided (unless --undecided=warn); 2: an input could not
+    be loaded.
     """
     from .._compat import (
         check_against_tags,
@@ -149,6 +159,7 @@ def compat(  # noqa: PLR0917 - click passes every option
             strict_beta=strict_beta,
             waivers=acknowledged,
             witnesses=not no_witness,
+            undecided=undecided,
         )
     else:
         if len(sides) != 2:
@@ -167,6 +178,7 @@ def compat(  # noqa: PLR0917 - click passes every option
             strict_beta=strict_beta,
             waivers=acknowledged,
             witnesses=not no_witness,
+            undecided=undecided,
         )
     if manifests is not None:
         from .._usage import consumers_step

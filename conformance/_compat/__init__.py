@@ -5,7 +5,7 @@ Private package; the public names are re-exported from :mod:`conformance`.
 """
 
 from ._check import CompatReport, Finding, as_side, check_compatibility
-from ._formats import render, render_rules, verdict_line
+from ._formats import render, render_rules, render_rules_markdown, verdict_line
 from ._history import check_against_tags
 from ._release import RENDERERS, ReleaseReport, history_report, release_report
 from ._rules import DEFAULT_POLICY, POLICIES, RULES, Policy, Rule, Severity
@@ -37,6 +37,7 @@ __all__ = [
     "release_report",
     "render",
     "render_rules",
+    "render_rules_markdown",
     "resolve_ref",
     "verdict_line",
 ]

@@ -22,11 +22,15 @@ from ._checks import Change
 from ._normalize import Norm, Normalizer
 from ._rules import DEFAULT_POLICY, POLICIES, RULES, Policy, Rule, Severity
 from ._sources import EventSchema, Side, load_side, side_from_catalog, side_from_schema
+from ._verdict import Judge
 from ._waivers import Waiver, split, today_utc
 from ._walker import Walker
 from ._witness import Witness, find, validator
 
 _ORDER = {rule_id: index for index, rule_id in enumerate(RULES)}
+
+#: what an undecided finding does to the gate: ``fail`` (default, fails closed) or ``warn``.
+UNDECIDED_MODES: tuple[str, ...] = ("fail", "warn")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,10 @@ class Finding:
     consumers: tuple[tuple[str, str], ...] = ()
     #: set by ``--consumers-only``: why this breaking finding does not gate
     excused: str | None = None
+    #: ``fail`` (default: an undecided finding fails the gate) or ``warn``
+    undecided_mode: str = field(default="fail", repr=False)
+    #: the keyword an undecided finding is about
+    keyword: str = ""
 
     @property
     def breaking(self) -> bool:
@@ -59,17 +67,26 @@ class Finding:
         return self.severity == "breaking"
 
     @property
+    def undecided(self) -> bool:
+        """Neither proven compatible nor shown breaking by a witness."""
+        return self.severity == "undecided"
+
+    @property
     def blocking(self) -> bool:
-        """Breaking, about a stable event (or ``--strict-beta``), not waived, and not
-        excused by ``--consumers-only`` (no declared consumer reads it)."""
+        """Breaking (or undecided, unless ``--undecided=warn``), about a stable event (or
+        ``--strict-beta``), not waived, and not excused by ``--consumers-only`` (no
+        declared consumer reads it)."""
         gated = self.stability == "stable" or self.strict_beta
-        return self.breaking and gated and self.waiver is None and self.excused is None
+        failing = self.breaking or (self.undecided and self.undecided_mode == "fail")
+        return failing and gated and self.waiver is None and self.excused is None
 
     @property
     def status(self) -> str:
-        """One word for humans: breaking, waived, warning (non-gating breaking) or info."""
+        """One word: breaking, undecided, waived, warning (non-gating breaking) or info."""
         if self.waiver is not None:
             return "waived"
+        if self.undecided:
+            return "undecided"
         if self.blocking:
             return "breaking"
         return "warning" if self.breaking else "info"
@@ -94,6 +111,7 @@ class Finding:
             "against": self.against,
             "consumers": [{"consumer": c, "field": f} for c, f in self.consumers],
             "excused": self.excused,
+            "keyword": self.keyword or None,
         }
 
 
@@ -109,6 +127,8 @@ class CompatReport:
     strict_beta: bool = False
     stale_waivers: tuple[Waiver, ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
+    #: ``fail`` (an undecided finding fails the gate) or ``warn``
+    undecided: str = "fail"
     #: the consumers whose usage manifests were given (None: none were)
     consumers: tuple[str, ...] | None = None
     #: what the consumers step reports about the manifests (staleness)
@@ -135,7 +155,7 @@ class CompatReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented, stable JSON shape (``format_version`` 1)."""
-        counts = {"breaking": 0, "warning": 0, "info": 0, "waived": 0}
+        counts = {"breaking": 0, "undecided": 0, "warning": 0, "info": 0, "waived": 0}
         for finding in self.findings:
             counts[finding.status] += 1
         data: dict[str, Any] = {
@@ -144,6 +164,7 @@ class CompatReport:
             "new": self.new,
             "policy": self.policies(),
             "strict_beta": self.strict_beta,
+            "undecided": self.undecided,
             "ok": self.ok,
             "exit_code": self.exit_code,
             "events_compared": len(self.events),
@@ -183,14 +204,20 @@ def check_compatibility(
     waivers: Iterable[Waiver] = (),
     witnesses: bool = True,
     today: dt.date | None = None,
+    undecided: str = "fail",
 ) -> CompatReport:
     """Compare ``old`` with ``new`` and judge every change.
 
     ``policy`` None means ``frozen`` for stable events and ``consumer-safe`` for beta.
     ``stability`` sets the stability of single-schema sides (default: the schema's
     ``x-stability``, else stable) and, for catalogs, keeps only events of that level.
-    Beta findings never block unless ``strict_beta``.
+    Beta findings never block unless ``strict_beta``. ``undecided`` is ``fail`` (an
+    undecided finding fails the gate, the default) or ``warn``.
     """
+    if undecided not in UNDECIDED_MODES:
+        raise CompatibilityError(
+            f"unknown --undecided mode {undecided!r}; choose one of {', '.join(UNDECIDED_MODES)}"
+        )
     if policy is not None and policy not in POLICIES:
         raise CompatibilityError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
     before = as_side(old, stability=stability, label="old")
@@ -219,6 +246,7 @@ def check_compatibility(
                 policy=policy,
                 strict_beta=strict_beta,
                 witnesses=witnesses,
+                undecided=undecided,
             )
         )
     findings.sort(key=lambda f: (f.event, f.pointer, _ORDER[f.rule], str(f.old), str(f.new)))
@@ -232,6 +260,7 @@ def check_compatibility(
         strict_beta,
         tuple(stale),
         tuple(expired),
+        undecided,
     )
 
 
@@ -264,28 +293,27 @@ def _judge(  # noqa: PLR0917 - one private call site
     policy: Policy | None,
     strict_beta: bool,
     witnesses: bool,
+    undecided: str = "fail",
 ) -> list[Finding]:
     changes: list[Change] = walker.events(o, n)
     old_norm = new_norm = None
     if o is not None and n is not None:
         old_norms.file, new_norms.file = o.file, n.file
-        old_norm = old_norms.normalize(o.schema, o.base, event=name)
-        new_norm = new_norms.normalize(n.schema, n.base, event=name)
+        old_norm = old_norms.normalize(o.restated, o.base, event=name)
+        new_norm = new_norms.normalize(n.restated, n.base, event=name)
         changes.extend(walker.schemas(old_norm, new_norm))
     stability = o.stability if o is not None else n.stability if n is not None else "stable"
     chosen: Policy = policy or DEFAULT_POLICY[stability]
     located = n or o
     file = located.file if located is not None else ""
+    judge: Judge | None = None
+    if witnesses and o is not None and n is not None and old_norm and new_norm:
+        judge = Judge(before, after, o, n, validator)
     out: list[Finding] = []
-    validators: list[Any] = []
-    for change in changes:
-        rule = RULES[change.rule]
-        severity = rule.severity_under(chosen)
-        witness = None
-        if witnesses and severity == "breaking" and old_norm and new_norm and o and n:
-            if not validators:
-                validators = [validator(before, o), validator(after, n)]
-            witness = _witness(rule, change, old_norm, new_norm, validators[0], validators[1])
+
+    def add(
+        rule: Rule, change: Change, severity: Severity, witness: Witness | None, keyword: str = ""
+    ) -> None:
         pointer = json_pointer([seg for _, seg in change.path])
         out.append(
             Finding(
@@ -301,25 +329,140 @@ def _judge(  # noqa: PLR0917 - one private call site
                 file=file,
                 witness=witness,
                 strict_beta=strict_beta,
+                undecided_mode=undecided,
+                keyword=keyword,
             )
         )
+
+    for change in changes:
+        rule = RULES[change.rule]
+        severity = rule.severity_under(chosen)
+        if judge is None or severity != "breaking" or rule.direction == "none":
+            add(rule, change, severity, None)
+            continue
+        assert old_norm is not None
+        assert new_norm is not None
+        settled, witness = _settle(rule, change, chosen, judge, old_norm, new_norm)
+        keyword = ""
+        if settled == "undecided":
+            stuck = judge.narrowing() if rule.direction == "narrowed" else judge.widening()
+            keyword = str(change.params.get("keyword") or stuck.keyword or change.rule)
+        add(rule, change, settled, witness, keyword)
+    if judge is not None:
+        _whole(judge, chosen, out, add)
     return out
 
 
-def _witness(  # noqa: PLR0917 - one private call site
-    rule: Rule, change: Change, old_norm: Norm, new_norm: Norm, old_v: Any, new_v: Any
-) -> Witness | None:
+def _settle(  # noqa: PLR0917 - one private call site
+    rule: Rule, change: Change, policy: Policy, judge: Judge, old_norm: Norm, new_norm: Norm
+) -> tuple[Severity, Witness | None]:
+    """A breaking rule finding, proven: its witness, or info when proven safe, or undecided."""
+    old_v, new_v = judge.validators
+    pointer = json_pointer([seg for _, seg in change.path])
     if rule.direction in ("widened", "changed"):
         found = find(
             change, base=new_norm, accept=new_v, reject=old_v, valid_under="new", rejected_by="old"
         )
-        if found is not None or rule.direction == "widened":
-            return found
-    if rule.direction in ("narrowed", "changed"):
-        return find(
+        if found is not None:
+            return "breaking", found
+    narrow: Witness | None = None
+    if rule.direction in ("narrowed", "changed") and policy == "frozen":
+        narrow = find(
             change, base=old_norm, accept=old_v, reject=new_v, valid_under="old", rejected_by="new"
         )
-    return None
+        if narrow is not None:
+            return "breaking", narrow
+    wide = judge.widening()
+    widening = rule.direction in ("widened", "changed")
+    if widening and wide.witness is not None and _near(wide.pointer, pointer):
+        return "breaking", wide.witness
+    if policy == "frozen" and rule.direction in ("narrowed", "changed"):
+        tight = judge.narrowing()
+        if tight.witness is not None and _near(tight.pointer, pointer):
+            return "breaking", tight.witness
+    safe = wide.proven if rule.direction != "narrowed" else True
+    if policy == "frozen" and rule.direction in ("narrowed", "changed"):
+        safe = safe and judge.narrowing().proven
+    return ("info", None) if safe else ("undecided", None)
+
+
+def _near(found: str, pointer: str) -> bool:
+    """Whether an error at ``found`` is about the finding at ``pointer`` (same subtree).
+
+    A ``*`` segment of the finding (any array item, any unknown key) matches any segment.
+    """
+    a, b = found.split("/")[1:] if found else [], pointer.split("/")[1:] if pointer else []
+    common = min(len(a), len(b))
+    return all(y in (x, "*") for x, y in zip(a[:common], b[:common], strict=True))
+
+
+def _whole(judge: Judge, policy: Policy, out: list[Finding], add: Any) -> None:
+    """Whole-payload verdicts: the break no rule names, or an honest "undecided"."""
+    wide = judge.widening()
+    shown = any(f.breaking and f.witness and f.witness.valid_under == "new" for f in out)
+    pending = any(f.undecided for f in out)
+    if wide.witness is not None and not shown:
+        change = Change(
+            "schema-widened", _path(wide.pointer), None, None, {"keyword": wide.keyword}
+        )
+        add(
+            RULES["schema-widened"],
+            change,
+            RULES["schema-widened"].severity_under(policy),
+            wide.witness,
+        )
+    elif wide.undecided and not shown and not pending:
+        change = Change(
+            "undecided",
+            _path(wide.pointer),
+            None,
+            None,
+            {"keyword": wide.keyword, "direction": "widening"},
+        )
+        add(RULES["undecided"], change, "undecided", None, wide.keyword)
+    if policy != "frozen":
+        return
+    tight = judge.narrowing()
+    if tight.keyword in _PRESENCE:
+        return  # frozen lets objects gain required or drop unknown fields (see the rules)
+    # under frozen any witnessed break already fails the event; a second is noise
+    shown = any(f.breaking and f.witness for f in out)
+    pending = any(f.undecided for f in out)
+    if tight.witness is not None and not shown:
+        change = Change(
+            "schema-narrowed", _path(tight.pointer), None, None, {"keyword": tight.keyword}
+        )
+        add(
+            RULES["schema-narrowed"],
+            change,
+            RULES["schema-narrowed"].severity_under(policy),
+            tight.witness,
+        )
+    elif tight.undecided and not pending and not shown:
+        change = Change(
+            "undecided",
+            _path(tight.pointer),
+            None,
+            None,
+            {"keyword": tight.keyword, "direction": "narrowing"},
+        )
+        add(RULES["undecided"], change, "undecided", None, tight.keyword)
+
+
+#: keywords about which fields an object has, not what values they hold: a narrowing
+#: there is property-added / property-became-required / additional-properties-changed,
+#: all info under frozen too.
+_PRESENCE = frozenset(
+    {"required", "dependentRequired", "additionalProperties", "unevaluatedProperties",
+     "minProperties", "propertyNames", "false"}
+)  # fmt: skip
+
+
+def _path(pointer: str) -> tuple[tuple[str, str], ...]:
+    if not pointer:
+        return ()
+    parts = pointer.split("/")[1:]
+    return tuple(("prop", p.replace("~1", "/").replace("~0", "~")) for p in parts)
 
 
 class _Params(dict[str, str]):
@@ -357,7 +500,7 @@ def _apply_waivers(
     out: list[Finding] = []
     for finding in findings:
         match = None
-        if finding.breaking:
+        if finding.breaking or finding.undecided:
             for index, waiver in enumerate(live):
                 if waiver.covers(finding.rule, finding.event, finding.pointer):
                     match = waiver

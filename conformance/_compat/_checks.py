@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from ._normalize import SIZE_KEYWORDS, Facet, Norm, signature
+from ._prove import pattern_matches
 from ._sources import EventSchema
 
 #: a step into a payload: ("prop", name), ("item", "*") or ("extra", "*").
@@ -485,18 +486,35 @@ def property_became_optional(old: Facet, new: Facet, path: Path) -> list[Change]
     ]
 
 
-def property_added(old: Facet, new: Facet, path: Path) -> list[Change]:
-    """Fields that are new (compatible: consumers ignore unknown fields)."""
+def _closed_to(old: Facet, name: str) -> bool:
+    """Whether ``old`` constrained the undeclared key ``name`` (additional or pattern schema)."""
+    if old.additional is not True:
+        return True
+    return any(pattern_matches(p, name) is not False for p in old.pattern_keys)
+
+
+def _added(old: Facet, new: Facet, path: Path, *, closed: bool) -> list[Change]:
     before = old.properties.keys() | old.required
     out = []
     for name in sorted((new.properties.keys() | new.required) - before):
+        if _closed_to(old, name) != closed:
+            continue
         child = new.properties.get(name)
         shape = child.describe() if child is not None else "any"
         kind = "required" if name in new.required else "optional"
-        out.append(
-            Change("property-added", (*path, ("prop", name)), None, f"{kind} {_text(shape)}")
-        )
+        rule = "property-added-closed" if closed else "property-added"
+        out.append(Change(rule, (*path, ("prop", name)), None, f"{kind} {_text(shape)}"))
     return out
+
+
+def property_added(old: Facet, new: Facet, path: Path) -> list[Change]:
+    """Fields that are new where OLD left the key open (consumers ignore unknown fields)."""
+    return _added(old, new, path, closed=False)
+
+
+def property_added_closed(old: Facet, new: Facet, path: Path) -> list[Change]:
+    """Fields that are new where OLD's additionalProperties/patternProperties constrained the key."""
+    return _added(old, new, path, closed=True)
 
 
 def property_became_required(old: Facet, new: Facet, path: Path) -> list[Change]:
@@ -555,6 +573,7 @@ CHECKS: Mapping[str, Callable[..., list[Change]]] = {
     "property-became-optional": property_became_optional,
     "property-added": property_added,
     "property-became-required": property_became_required,
+    "property-added-closed": property_added_closed,
     "additional-properties-changed": additional_properties_changed,
     "constraint-relaxed": constraint_relaxed,
     "constraint-tightened": constraint_tightened,

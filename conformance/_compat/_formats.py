@@ -64,7 +64,22 @@ def render_json(report: CompatReport) -> str:
     return orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-_STYLE = {"breaking": "bold red", "waived": "yellow", "warning": "yellow", "info": "cyan"}
+_STYLE = {
+    "breaking": "bold red",
+    "undecided": "bold magenta",
+    "waived": "yellow",
+    "warning": "yellow",
+    "info": "cyan",
+}
+
+
+def _level(finding: Finding) -> str:
+    """error / warning / note for annotation formats (undecided: error unless --undecided=warn)."""
+    if finding.status == "undecided":
+        return "error" if finding.blocking else "warning"
+    return {"breaking": "error", "warning": "warning", "waived": "error", "info": "note"}[
+        finding.status
+    ]
 
 
 def render_text(report: CompatReport, *, color: bool = False) -> str:
@@ -94,6 +109,12 @@ def render_text(report: CompatReport, *, color: bool = False) -> str:
             f"[{style}]{f.status.upper():8}[/] [bold]{escape(f.rule)}[/]  {escape(where)}{against}"
         )
         console.print(f"         {escape(f.message)}")
+        if f.undecided:
+            console.print(
+                f"         undecided: keyword {escape(f.keyword or '?')} at "
+                f"{escape(f.pointer or '/')}; "
+                + ("fails the gate (--undecided=fail)" if f.blocking else "warning only")
+            )
         console.print(f"         old: {escape(_short(f.old))}   new: {escape(_short(f.new))}")
         if f.witness is not None:
             console.print(
@@ -130,8 +151,8 @@ def verdict_line(report: CompatReport) -> str:
     counts = report.to_dict()["summary"]
     return (
         f"{'OK' if report.ok else 'FAILED'}: {len(report.events)} event(s) compared, "
-        f"{counts['breaking']} breaking, {counts['warning']} non-gating, "
-        f"{counts['waived']} waived, {counts['info']} info"
+        f"{counts['breaking']} breaking, {counts['undecided']} undecided, "
+        f"{counts['warning']} non-gating, {counts['waived']} waived, {counts['info']} info"
     )
 
 
@@ -147,15 +168,19 @@ def render_markdown(report: CompatReport) -> str:
         f"### {icon} Schema compatibility: {report.old} → {report.new}",
         "",
         f"{len(report.events)} event(s) compared · **{counts['breaking']} breaking** · "
+        f"**{counts['undecided']} undecided** · "
         f"{counts['warning']} non-gating · {counts['waived']} waived · {counts['info']} info",
         "",
     ]
     if report.findings:
-        lines += ["| | Rule | Event | Pointer | Old | New |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| | Rule | Event | Pointer | Keyword | Old | New |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for f in report.findings:
             lines.append(
                 f"| {f.status} | `{f.rule}` | `{f.event}` | `{f.pointer or '/'}` "
-                f"| {_md(f.old)} | {_md(f.new)} |"
+                f"| {('`' + f.keyword + '`') if f.keyword else ''} | {_md(f.old)} | {_md(f.new)} |"
             )
         lines.append("")
         witnessed = [f for f in report.findings if f.witness is not None]
@@ -207,11 +232,17 @@ def render_junit(report: CompatReport) -> str:
         case = ET.SubElement(suite, "testcase", classname="compat", name=event)
         blocking = [f for f in found if f.blocking]
         if blocking:
+            kind = "breaking" if any(f.breaking for f in blocking) else "undecided"
             failure = ET.SubElement(
-                case, "failure", message=f"{len(blocking)} breaking change(s)", type="breaking"
+                case,
+                "failure",
+                message=f"{len(blocking)} breaking or undecided change(s)",
+                type=kind,
             )
             failure.text = "\n".join(
-                f"{f.rule} {f.pointer or '/'}: {f.message}"
+                f"{f.status} {f.rule} {f.pointer or '/'}"
+                + (f" [{f.keyword}]" if f.keyword else "")
+                + f": {f.message}"
                 + (f" (witness: {_json(f.witness.payload)})" if f.witness else "")
                 + (f" ({readers_text(f.consumers)})" if f.consumers else "")
                 for f in blocking
@@ -241,18 +272,24 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
 
 def render_github(report: CompatReport) -> str:
     """GitHub Actions workflow commands (``::error file=...,title=...::message``)."""
-    levels = {"breaking": "error", "warning": "warning", "waived": "notice", "info": "notice"}
+    levels = {"error": "error", "warning": "warning", "note": "notice"}
     lines = []
     for f in report.findings:
         title = f"{f.rule} {f.event}{f.pointer}"
-        message = f.message + (f" (waived: {f.waiver.reason})" if f.waiver else "")
+        message = f.message
+        if f.undecided:
+            message = (
+                f"undecided (keyword {f.keyword or '?'} at {f.pointer or '/'}): "
+                + message
+                + (f" (waived: {f.waiver.reason})" if f.waiver else "")
+            )
         if f.witness is not None:
             message += f"\nwitness: {_json(f.witness.payload)}"
         consumers = _consumers_line(report, f)
         if consumers is not None:
             message += "\n" + consumers
         lines.append(
-            f"::{levels[f.status]} file={_gh_escape(f.file, prop=True)},"
+            f"::{'notice' if f.waiver else levels[_level(f)]} file={_gh_escape(f.file, prop=True)},"
             f"title={_gh_escape(title, prop=True)}::{_gh_escape(message)}"
         )
     for w in report.expired_waivers:
@@ -276,14 +313,13 @@ def render_sarif(report: CompatReport) -> str:
 
     rules = list(RULES.values())
     index = {r.id: i for i, r in enumerate(rules)}
-    levels = {"breaking": "error", "warning": "warning", "waived": "error", "info": "note"}
     results = []
     for f in report.findings:
         fingerprint = hashlib.sha256(f"{f.rule}|{f.event}|{f.pointer}".encode()).hexdigest()[:32]
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
-            "level": levels[f.status],
+            "level": _level(f),
             "message": {"text": f.message},
             "locations": [
                 {
@@ -302,6 +338,8 @@ def render_sarif(report: CompatReport) -> str:
                 "new": f.new,
                 "witness": f.witness.to_dict() if f.witness else None,
                 "consumers": [{"consumer": c, "field": r} for c, r in f.consumers],
+                "status": f.status,
+                "keyword": f.keyword or None,
             },
         }
         if f.waiver is not None:
@@ -343,11 +381,56 @@ def render_sarif(report: CompatReport) -> str:
 
 
 def render_rules() -> str:
-    """The rule table as plain text (``--list-rules``)."""
+    """The rule table as plain text (``--list-rules``), each rule with its rationale."""
+    import textwrap
+
     width = max(len(r) for r in RULES)
-    lines = [f"{'rule':{width}}  {'frozen':8}  {'consumer-safe':13}  summary"]
+    lines = [f"{'rule':{width}}  {'frozen':9}  {'consumer-safe':13}  summary"]
     for r in RULES.values():
         lines.append(
-            f"{r.id:{width}}  {r.severity['frozen']:8}  {r.severity['consumer-safe']:13}  {r.summary}"
+            f"{r.id:{width}}  {r.severity['frozen']:9}  {r.severity['consumer-safe']:13}  {r.summary}"
+        )
+        pad = " " * (width + 2)
+        lines.extend(
+            textwrap.wrap(
+                "why: " + r.rationale, 100, initial_indent=pad, subsequent_indent=pad + "     "
+            )
+        )
+    lines.append("")
+    lines.append(
+        "undecided findings fail the gate (exit 1) unless --undecided=warn; every breaking "
+        "finding carries a witness payload checked by python-jsonschema."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_rules_markdown() -> str:
+    """``docs/compat-rules.md``: the rule table with each rule's rationale (generated)."""
+    lines = [
+        "# Compatibility rules",
+        "",
+        "<!-- generated from conformance/_compat/_rules.py by render_rules_markdown();"
+        " tests/test_compat.py fails when this page drifts -->",
+        "",
+        "`casedev-conformance compat OLD NEW` judges every change by JSON instance semantics:"
+        " a change breaks consumers when NEW accepts a payload OLD rejects (and, under"
+        " `frozen`, also when OLD accepts a payload NEW rejects, labelled *narrowing*)."
+        " Every breaking finding carries a witness payload, verified with python-jsonschema"
+        " under each schema's own dialect (`$schema`: draft-04/06/07, 2019-09, 2020-12;"
+        " none means 2020-12, where non-keywords such as `id` are annotations).",
+        "",
+        "A rule finding with no witness is settled by the prover: proven safe becomes `info`;"
+        " neither proven nor shown becomes **undecided**, its own verdict in every output"
+        " format (with keyword and pointer). Undecided fails the gate (exit 1) by default;"
+        " `--undecided=warn` makes it a warning.",
+        "",
+        "| Rule | frozen | consumer-safe | Summary | Why (example) |",
+        "|---|---|---|---|---|",
+    ]
+    for r in RULES.values():
+        why = r.rationale.replace("|", "\\|")
+        lines.append(
+            f"| `{r.id}` | {r.severity['frozen']} | {r.severity['consumer-safe']} "
+            f"| {r.summary} | {why} |"
         )
     return "\n".join(lines) + "\n"

@@ -62,6 +62,7 @@ def check_against_tags(
     witnesses: bool = True,
     cwd: Path | None = None,
     today: dt.date | None = None,
+    undecided: str = "fail",
 ) -> CompatReport:
     """Check ``new``'s stable events against every release tag matching ``pattern``.
 
@@ -88,6 +89,7 @@ def check_against_tags(
             waivers=chosen,
             witnesses=witnesses,
             today=today,
+            undecided=undecided,
         )
         findings.extend(replace(f, against=tag) for f in report.findings)
         events.update(report.events)
@@ -102,4 +104,5 @@ def check_against_tags(
         strict_beta,
         tuple(w for w in chosen if w in (stale or set())),
         tuple(w for w in chosen if w in expired),
+        undecided,
     )

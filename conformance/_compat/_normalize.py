@@ -126,6 +126,8 @@ class Facet:
     required: frozenset[str] = frozenset()
     #: additionalProperties: True (anything), False (nothing) or a schema
     additional: Norm | bool = True
+    #: the patternProperties regular expressions (their schemas are compared verbatim)
+    pattern_keys: frozenset[str] = frozenset()
     other: dict[str, str] = field(default_factory=dict)
 
 
@@ -189,7 +191,8 @@ class Normalizer:
         return self._norm(schema, base, event)
 
     def _ref(self, ref: str, base: str, event: str | None) -> Norm:
-        uri = urljoin(base, ref)
+        # urljoin drops a ``urn:`` base for a bare fragment; keep the document's URI
+        uri = urldefrag(base).url + ref if ref.startswith("#") else urljoin(base, ref)
         cached = self._cache.get(uri)
         if cached is not None:
             return cached
@@ -298,6 +301,8 @@ class Normalizer:
             if isinstance(props, dict):
                 facet.properties = {k: self._norm(v, base, event) for k, v in props.items()}
             facet.required = frozenset(schema.get("required", ()))
+            if isinstance(schema.get("patternProperties"), dict):
+                facet.pattern_keys = frozenset(schema["patternProperties"])
             if "additionalProperties" in schema:
                 extra = schema["additionalProperties"]
                 facet.additional = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from referencing import Registry
+from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .._catalog import (
@@ -29,6 +29,7 @@ from .._catalog import (
     read_json,
 )
 from .._errors import CatalogError, CompatibilityError, SchemaError
+from ._dialect import DRAFT2020, dialect_of, restate
 
 DEFAULT_GIT_PATH = "schemas"
 
@@ -45,6 +46,20 @@ class EventSchema:
     file: str = ""
     #: base URI the schema's ``$ref`` resolve against
     base: str = ""
+    #: ``schema`` restated in draft 2020-12 terms, non-keywords dropped (see ``_dialect``)
+    stated: dict[str, Any] | None = field(default=None, repr=False)
+    #: the dialect named by ``$schema`` (draft 2020-12 when absent)
+    dialect: str = DRAFT2020
+
+    @property
+    def as_written(self) -> dict[str, Any]:
+        """The schema as written, judged by python-jsonschema under its own dialect."""
+        return self.schema
+
+    @property
+    def restated(self) -> dict[str, Any]:
+        """What the rules and the prover read: the draft 2020-12 restatement."""
+        return self.stated if self.stated is not None else self.schema
 
 
 @dataclass
@@ -56,6 +71,24 @@ class Side:
     registry: Registry[Any] = field(repr=False)
     #: True when the side is a single schema file rather than a catalog
     single: bool = False
+    #: the schemas as written, for python-jsonschema under each schema's own dialect
+    written: Registry[Any] | None = field(default=None, repr=False)
+
+    _combined: Registry[Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def check_registry(self) -> Registry[Any]:
+        """The registry of the schemas as written (``registry`` holds restatements)."""
+        return self.written if self.written is not None else self.registry
+
+    def validation_registry(self) -> Registry[Any]:
+        """``check_registry`` combined with the metaschemas, built once per side (building
+        it per validator would cost time linear in the catalog, per event)."""
+        if self._combined is None:
+            from jsonschema.validators import SPECIFICATIONS  # type: ignore[attr-defined]
+
+            self._combined = SPECIFICATIONS.combine(self.check_registry)
+        return self._combined
 
 
 def _display(path: Path) -> str:
@@ -71,21 +104,26 @@ def side_from_catalog(
     """A side made of a loaded :class:`Catalog`."""
     events: dict[str, EventSchema] = {}
     resources = []
+    written = []
     for event in catalog:
         base = str(event.schema.get("$id") or (event.path.as_uri() if event.path else event.name))
         if prefix is not None:
             file = f"{prefix}/{event.stability}/{event.name}.json"
         else:
             file = _display(event.path) if event.path else event.name
+        stated = restate(event.schema, DRAFT2020)
         events[event.name] = EventSchema(
-            event.name, event.stability, event.scope, event.schema, file, base
+            event.name, event.stability, event.scope, event.schema, file, base, stated
         )
-        resources.append((base, DRAFT202012.create_resource(event.schema)))
+        resources.append((base, DRAFT202012.create_resource(stated)))
+        written.append((base, DRAFT202012.create_resource(event.schema)))
     envelope_id = catalog.envelope.get("$id")
     if isinstance(envelope_id, str):
-        resources.append((envelope_id, DRAFT202012.create_resource(catalog.envelope)))
-    registry: Registry[Any] = Registry().with_resources(resources)
-    return Side(label or str(catalog.source or "catalog"), events, registry)
+        resources.append((envelope_id, DRAFT202012.create_resource(restate(catalog.envelope))))
+        written.append((envelope_id, DRAFT202012.create_resource(catalog.envelope)))
+    registry: Registry[Any] = Registry().with_resources(resources).crawl()
+    originals: Registry[Any] = Registry().with_resources(written).crawl()
+    return Side(label or str(catalog.source or "catalog"), events, registry, written=originals)
 
 
 def side_from_schema(
@@ -94,9 +132,14 @@ def side_from_schema(
     """A side made of one payload schema (checked, ``$ref`` resolved)."""
     if not isinstance(schema, dict):
         raise SchemaError("a payload schema must be a JSON object", file=file, pointer="")
-    check_schema(schema, file=file)
-    base = str(schema.get("$id") or f"urn:casedev-conformance:{label}")
-    check_refs({base: (Path(file), None, schema)})
+    dialect = dialect_of(schema)
+    if dialect == DRAFT2020:
+        check_schema(schema, file=file)
+    else:
+        _check_dialect(schema, file)
+    stated = restate(schema, dialect)
+    base = str(schema.get("$id") or schema.get("id") or f"urn:casedev-conformance:{label}")
+    check_refs({base: (Path(file), None, stated)})
     title = schema.get("title")
     event_name = name or (title if isinstance(title, str) and title else Path(file).stem)
     chosen = stability or schema.get(STABILITY_KEY) or "stable"
@@ -107,9 +150,25 @@ def side_from_schema(
             pointer="/" + STABILITY_KEY,
         )
     scope = schema.get(SCOPE_KEY) or ""
-    event = EventSchema(event_name, str(chosen), str(scope), schema, file, base)
-    registry: Registry[Any] = Registry().with_resource(base, DRAFT202012.create_resource(schema))
-    return Side(label, {event_name: event}, registry, single=True)
+    event = EventSchema(event_name, str(chosen), str(scope), schema, file, base, stated, dialect)
+    registry: Registry[Any] = Registry().with_resource(base, DRAFT202012.create_resource(stated))
+    as_written = Resource.from_contents(schema, default_specification=DRAFT202012)
+    originals: Registry[Any] = Registry().with_resource(base, as_written)
+    return Side(label, {event_name: event}, registry, single=True, written=originals)
+
+
+def _check_dialect(schema: dict[str, Any], file: str) -> None:
+    """Check ``schema`` against the metaschema of its own (older) dialect."""
+    from jsonschema.exceptions import SchemaError as _JSError
+    from jsonschema.validators import validator_for
+
+    try:
+        validator_for(schema).check_schema(schema)
+    except _JSError as exc:
+        pointer = "".join(f"/{p}" for p in exc.path)
+        raise SchemaError(
+            f"invalid JSON Schema: {exc.message}", file=file, pointer=pointer
+        ) from None
 
 
 def load_side(spec: str | Path, *, stability: str | None = None, cwd: Path | None = None) -> Side:

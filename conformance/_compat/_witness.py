@@ -69,23 +69,35 @@ class Witness:
     valid_under: str
     rejected_by: str
 
+    @property
+    def direction(self) -> str:
+        """``widening`` (NEW accepts it, OLD does not) or ``narrowing`` (the reverse)."""
+        return "widening" if self.valid_under == "new" else "narrowing"
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used in reports."""
         return {
             "payload": self.payload,
             "valid_under": self.valid_under,
             "rejected_by": self.rejected_by,
+            "direction": self.direction,
         }
 
 
 def validator(side: Side, event: EventSchema) -> Validator:
-    """A format-checking draft 2020-12 validator for ``event`` with the side's registry."""
+    """A format-checking validator for ``event`` as written, under its own dialect."""
     from jsonschema import Draft202012Validator
+    from jsonschema.validators import validator_for
+    from referencing.jsonschema import DRAFT202012, specification_with
 
-    return Draft202012Validator(
-        event.schema,
-        registry=side.registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    cls = validator_for(event.as_written, default=Draft202012Validator)
+    spec = specification_with(cls.META_SCHEMA.get("$schema", ""), default=DRAFT202012)
+    resource = spec.create_resource(event.as_written)
+    resolver = side.validation_registry().resolver_with_root(resource)
+    return cls(  # type: ignore[call-arg]  # the resolver keeps one registry per side
+        event.as_written,
+        format_checker=cls.FORMAT_CHECKER,
+        _resolver=resolver,
     )
 
 
