@@ -52,10 +52,11 @@ def bug_lines(path: Path) -> dict[str, int]:
 # one core on an idle machine), kept to the ten seeds the law is shown on.
 @pytest.mark.parametrize("seed", [1, 2, 3, 5, 8, 13, 21, 34, 55, 89])
 def test_bugs_only_one_event_exposes_are_found_with_default_settings(seed: int) -> None:
-    # A fresh interpreter per run: the handler's module state starts empty.
+    # A fresh interpreter per run: the handler's module state starts empty. The deadline
+    # is generous: a loaded CI machine must not turn a slow delivery into a "timeout".
     script = (
         "import json, sys; from conformance import fuzz; "
-        "r = fuzz(sys.argv[1], seed=int(sys.argv[2]), failures_dir=None); "
+        "r = fuzz(sys.argv[1], seed=int(sys.argv[2]), failures_dir=None, deadline=120); "
         "print(json.dumps(r.to_dict()))"
     )
     out = subprocess.run(
@@ -160,6 +161,7 @@ def test_a_failure_whose_owner_did_not_reproduce_it_is_still_reported() -> None:
 
 
 def test_one_seed_hands_the_handler_the_same_deliveries_ids_included() -> None:
+    # Thread isolation: the handler records into this process's lists.
     def record(into: list[dict[str, Any]]) -> Any:
         def handler(event: dict[str, Any]) -> None:
             into.append(event)
@@ -170,7 +172,7 @@ def test_one_seed_hands_the_handler_the_same_deliveries_ids_included() -> None:
 
     runs: list[list[dict[str, Any]]] = [[], [], []]
     for seed, seen in zip([7, 7, 8], runs, strict=True):
-        fuzz(record(seen), "ocr.*", seed=seed, max_examples=5, failures_dir=None)
+        fuzz(record(seen), "ocr.*", seed=seed, max_examples=5, failures_dir=None, isolation="thread")
     assert runs[0] == runs[1]
     assert [d["id"] for d in runs[0]] != [d["id"] for d in runs[2]]
 
@@ -275,10 +277,11 @@ def _needle(into: list[dict[str, Any]]) -> Any:
 
 def test_saved_failure_files_are_replayed_first(tmp_path: Path) -> None:
     first: list[dict[str, Any]] = []
-    report = fuzz(_needle(first), "ocr.job.created", seed=2, failures_dir=tmp_path)
+    report = fuzz(_needle(first), "ocr.job.created", seed=2, failures_dir=tmp_path, isolation="thread")
     (failure,) = report.failures
     second: list[dict[str, Any]] = []
-    again = fuzz(_needle(second), "ocr.job.created", seed=99, failures_dir=tmp_path)
+    again = fuzz(_needle(second), "ocr.job.created", seed=99, failures_dir=tmp_path,
+                 isolation="thread")  # fmt: skip
     assert again.replayed == 1
     assert second[0] == failure.delivery  # the saved delivery, as saved, before anything
     assert [f.case for f in again.failures] == ["ocr.job.created"]
@@ -327,15 +330,15 @@ def _replays_first(database: Any, reader: Any) -> None:
     is the simplest delivery (no pageCount), only the database can make it fail."""
     first: list[dict[str, Any]] = []
     (failure,) = fuzz(_needle(first), "ocr.job.created", seed=2, failures_dir=None,
-                      contract=False, database=database).failures  # fmt: skip
+                      contract=False, database=database, isolation="thread").failures  # fmt: skip
     second: list[dict[str, Any]] = []
     report = fuzz(_needle(second), "ocr.job.created", seed=77, failures_dir=None,
-                  contract=False, max_examples=1, database=reader)  # fmt: skip
+                  contract=False, max_examples=1, database=reader, isolation="thread")  # fmt: skip
     assert [f.case for f in report.failures] == ["ocr.job.created"]
     assert second[0]["data"] == failure.delivery["data"]
     alone: list[dict[str, Any]] = []
     assert fuzz(_needle(alone), "ocr.job.created", seed=77, failures_dir=None,
-                contract=False, max_examples=1).ok  # fmt: skip
+                contract=False, max_examples=1, isolation="thread").ok  # fmt: skip
 
 
 def test_directory_database_replays_failing_examples_first(tmp_path: Path) -> None:

@@ -500,16 +500,15 @@ class ConformanceItem(_Item):
         handed to that item, which replays it first; one already reported by another
         item is not reported again.
         """
-        from hypothesis import settings
-
         from .._fuzzing import DEFAULT_DEADLINE, run_case
+        from .._generation import active_profile
         from .._ids import seeded_ids
 
         plugin = _plugin(self.config)
         handler = plugin.handler
         assert handler is not None
         case = self.case
-        base = settings()
+        base = active_profile()
         seed = (
             plugin.seed
             if plugin.forced_seed is None
