@@ -13,7 +13,7 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import event, given, note
+from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -188,6 +188,8 @@ def _payloads(schema: dict[str, Any], name: str) -> st.SearchStrategy[dict[str, 
     return payloads(name, contract=False, catalog=Catalog([event], CATALOG.envelope))
 
 
+# The gate runs its own bounded witness search (a Hypothesis search) inside this one.
+@settings(suppress_health_check=[HealthCheck.nested_given])
 @given(data=st.data())
 def test_compatible_under_consumer_safe_means_old_accepts_new_payloads(
     data: st.DataObject,

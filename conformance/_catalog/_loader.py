@@ -314,8 +314,17 @@ def check_schema(schema: Any, *, file: Path | str | None = None, event: str | No
         ) from None
 
 
-def check_refs(schemas: dict[str, tuple[Path | None, str | None, dict[str, Any]]]) -> None:
-    """Resolve every ``$ref`` in ``schemas`` (keyed by ``$id``) against each other."""
+def check_refs(
+    schemas: dict[str, tuple[Path | None, str | None, dict[str, Any]]],
+    *,
+    recursion: bool = False,
+) -> None:
+    """Resolve every ``$ref`` in ``schemas`` (keyed by ``$id``) against each other.
+
+    A ``$ref`` that leads back to itself is refused unless ``recursion`` is allowed: the
+    catalog refuses it (its generator and exporters expand references), the
+    compatibility gate, which judges recursive schemas, allows it for single files.
+    """
     found = [(uri, list(_refs(schema, []))) for uri, (_, _, schema) in schemas.items()]
     if not any(refs for _, refs in found):
         return  # nothing to resolve: skip importing referencing
@@ -346,9 +355,24 @@ def check_refs(schemas: dict[str, tuple[Path | None, str | None, dict[str, Any]]
             if place is None:  # pragma: no cover - every resolved target is one of ours
                 continue
             leads_to[(uri, pointer)] = [
-                (place[0], place[1] + inner) for inner, _ in _refs(target, [])
+                (place[0], place[1] + inner)
+                for inner, _ in _refs(target, [])
+                # With recursion allowed, only a loop that never goes one level deeper
+                # into the instance ({"$ref": "#"}, A -> B -> A) is refused: it is not a
+                # schema of anything, and no tool can expand it.
+                if not recursion or not _DESCENDS.intersection(inner.split("/"))
             ]
     _check_no_cycles(leads_to, schemas)
+
+
+#: Keywords whose subschemas apply one level deeper into the instance.
+_DESCENDS = frozenset(
+    {
+        "properties", "patternProperties", "additionalProperties", "propertyNames",
+        "dependentSchemas", "items", "prefixItems", "additionalItems", "contains",
+        "unevaluatedProperties", "unevaluatedItems",
+    }
+)  # fmt: skip
 
 
 def _check_no_cycles(

@@ -294,10 +294,10 @@ def generated(
     """Up to ``count`` instances drawn by our generator from ``schema`` (empty if it cannot)."""
     if count <= 0:
         return []
-    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import given
 
     from .._errors import ConformanceError
-    from .._generation import Options
+    from .._generation import Options, search_settings
     from .._generation._compiler import Compiler, _Context
 
     try:
@@ -308,15 +308,7 @@ def generated(
         return []
     out: list[Any] = []
 
-    @settings(
-        max_examples=count,
-        database=None,
-        deadline=None,
-        derandomize=True,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        verbosity=Verbosity.quiet,
-    )
+    @search_settings(max_examples=count, derandomize=True)
     @given(strategy)
     def draw(value: Any) -> None:
         out.append(_plain(value))

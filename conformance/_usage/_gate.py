@@ -56,11 +56,13 @@ def side_version(side: Side) -> str | None:
 
     if side.single:
         return None
+    # The schemas as written (``registry`` holds the gate's restatements of them).
+    registry = side.check_registry
     bases = {e.base for e in side.events.values()}
-    others = [uri for uri in side.registry if uri not in bases]
+    others = [uri for uri in registry if uri not in bases]
     if len(others) != 1:
         return None
-    envelope = side.registry[others[0]].contents
+    envelope = registry[others[0]].contents
     digest = hashlib.sha256()
     for name in sorted(side.events):
         digest.update(orjson.dumps(side.events[name].schema, option=orjson.OPT_SORT_KEYS))
