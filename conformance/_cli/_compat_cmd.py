@@ -12,7 +12,7 @@ from .._errors import UsageError
 from .._files import write_file
 from . import command_entry
 from ._options import QUIET, common_options, echo, verbosity
-from ._params import MAX_AGE_DAYS
+from ._params import max_age_option
 
 
 @click.command("compat")
@@ -89,14 +89,7 @@ from ._params import MAX_AGE_DAYS
     help="Gate only on what the --consumers read: a breaking change no consumer reads is "
     "a warning (unless a manifest is stale).",
 )
-@click.option(
-    "--max-age",
-    type=click.IntRange(min=0, max=MAX_AGE_DAYS),
-    default=30,
-    show_default=True,
-    metavar="DAYS",
-    help="A usage manifest recorded more than DAYS days ago is stale.",
-)
+@max_age_option("A usage manifest recorded more than DAYS days ago is stale.")
 @command_entry
 def compat(  # noqa: PLR0917 - click passes every option
     sides: tuple[str, ...],

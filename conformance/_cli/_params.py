@@ -8,13 +8,23 @@ everything and an infinite one never fires. Every float option of every command 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from .._config import MAX_COUNT
 
-__all__ = ["MAX_AGE_DAYS", "MAX_COUNT", "MAX_JOBS", "POSITIVE_SECONDS", "FiniteFloat"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = [
+    "MAX_AGE_DAYS",
+    "MAX_COUNT",
+    "MAX_JOBS",
+    "POSITIVE_SECONDS",
+    "FiniteFloat",
+    "max_age_option",
+]
 
 
 #: The oldest a usage manifest may be configured to stay fresh (100 years, in days).
@@ -81,3 +91,18 @@ class FiniteFloat(click.ParamType[float]):
 POSITIVE_SECONDS = FiniteFloat(min=0, max=86400, min_open=True)
 #: Upper bound of --jobs: more worker processes than this only thrash.
 MAX_JOBS = 1024
+
+
+def max_age_option(help_text: str) -> Callable[[F], F]:
+    """``--max-age DAYS``: how old a usage manifest may be before it is stale (the same
+    bound and default for ``usage check``, ``compat`` and ``report``)."""
+    from .._usage import DEFAULT_MAX_AGE_DAYS
+
+    return click.option(
+        "--max-age",
+        type=click.IntRange(min=0, max=MAX_AGE_DAYS),
+        default=DEFAULT_MAX_AGE_DAYS,
+        show_default=True,
+        metavar="DAYS",
+        help=help_text,
+    )

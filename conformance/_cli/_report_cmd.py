@@ -10,7 +10,7 @@ from .._errors import UsageError
 from .._files import write_file
 from . import command_entry
 from ._options import common_options
-from ._params import MAX_AGE_DAYS
+from ._params import max_age_option
 
 
 @click.command("report")
@@ -58,14 +58,7 @@ from ._params import MAX_AGE_DAYS
     help="Usage manifests (file, folder or git:REF:PATH; repeatable): list the consumers "
     "each changed event affects.",
 )
-@click.option(
-    "--max-age",
-    type=click.IntRange(min=0, max=MAX_AGE_DAYS),
-    default=30,
-    show_default=True,
-    metavar="DAYS",
-    help="A usage manifest recorded more than DAYS days ago is reported as stale.",
-)
+@max_age_option("A usage manifest recorded more than DAYS days ago is reported as stale.")
 @command_entry
 def report(  # noqa: PLR0917 - click passes every option
     from_ref: str | None,

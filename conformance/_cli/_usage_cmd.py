@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import command_entry
-from ._params import MAX_AGE_DAYS
+from ._params import max_age_option
 
 
 @click.group("usage")
@@ -24,14 +24,7 @@ def usage() -> None:
     default=None,
     help="Check against this catalog folder instead of the packaged one.",
 )
-@click.option(
-    "--max-age",
-    type=click.IntRange(min=0, max=MAX_AGE_DAYS),
-    default=30,
-    show_default=True,
-    metavar="DAYS",
-    help="Warn when the manifest was recorded more than DAYS days ago.",
-)
+@max_age_option("Warn when the manifest was recorded more than DAYS days ago.")
 @command_entry
 def check(file: Path, catalog_path: Path | None, max_age: int) -> int:
     """Check that the catalog still gives the handler what its manifest FILE reads.
