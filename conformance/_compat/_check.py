@@ -400,26 +400,7 @@ def _whole(judge: Judge, policy: Policy, out: list[Finding], add: Any) -> None:
     """Whole-payload verdicts: the break no rule names, or an honest "undecided"."""
     wide = judge.widening()
     shown = any(f.breaking and f.witness and f.witness.valid_under == "new" for f in out)
-    pending = any(f.undecided for f in out)
-    if wide.witness is not None and not shown:
-        change = Change(
-            "schema-widened", _path(wide.pointer), None, None, {"keyword": wide.keyword}
-        )
-        add(
-            RULES["schema-widened"],
-            change,
-            RULES["schema-widened"].severity_under(policy),
-            wide.witness,
-        )
-    elif wide.undecided and not shown and not pending:
-        change = Change(
-            "undecided",
-            _path(wide.pointer),
-            None,
-            None,
-            {"keyword": wide.keyword, "direction": "widening"},
-        )
-        add(RULES["undecided"], change, "undecided", None, wide.keyword)
+    _whole_direction(wide, "schema-widened", "widening", policy, add, shown=shown, out=out)
     if policy != "frozen":
         return
     tight = judge.narrowing()
@@ -427,26 +408,35 @@ def _whole(judge: Judge, policy: Policy, out: list[Finding], add: Any) -> None:
         return  # frozen lets objects gain required or drop unknown fields (see the rules)
     # under frozen any witnessed break already fails the event; a second is noise
     shown = any(f.breaking and f.witness for f in out)
-    pending = any(f.undecided for f in out)
-    if tight.witness is not None and not shown:
-        change = Change(
-            "schema-narrowed", _path(tight.pointer), None, None, {"keyword": tight.keyword}
-        )
-        add(
-            RULES["schema-narrowed"],
-            change,
-            RULES["schema-narrowed"].severity_under(policy),
-            tight.witness,
-        )
-    elif tight.undecided and not pending and not shown:
+    _whole_direction(tight, "schema-narrowed", "narrowing", policy, add, shown=shown, out=out)
+
+
+def _whole_direction(
+    found: Any,
+    rule: str,
+    direction: str,
+    policy: Policy,
+    add: Any,
+    *,
+    shown: bool,
+    out: list[Finding],
+) -> None:
+    """Add the whole-payload finding for one direction: a witnessed ``rule`` break, or
+    an undecided one when nothing else already settles or defers the event."""
+    if shown:
+        return
+    if found.witness is not None:
+        change = Change(rule, _path(found.pointer), None, None, {"keyword": found.keyword})
+        add(RULES[rule], change, RULES[rule].severity_under(policy), found.witness)
+    elif found.undecided and not any(f.undecided for f in out):
         change = Change(
             "undecided",
-            _path(tight.pointer),
+            _path(found.pointer),
             None,
             None,
-            {"keyword": tight.keyword, "direction": "narrowing"},
+            {"keyword": found.keyword, "direction": direction},
         )
-        add(RULES["undecided"], change, "undecided", None, tight.keyword)
+        add(RULES["undecided"], change, "undecided", None, found.keyword)
 
 
 #: keywords about which fields an object has, not what values they hold: a narrowing

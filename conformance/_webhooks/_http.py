@@ -269,6 +269,19 @@ def app_kind(app: Any) -> AppKind:
     return "asgi" if len(params) == 3 else "wsgi"
 
 
+def _answer(status: int, headers: Any, body: bytes, started: float, captured: Any) -> HttpResponse:
+    """An in-process app's answer, with what it printed and, for a 5xx, the exception
+    behind it (frameworks answer 500 with their own page and log the exception: Flask to
+    wsgi.errors, Django to a logger; ASGI apps raise it)."""
+    raised = None
+    if status >= 500:
+        raised = captured.raised or _traceback_line(captured.text())
+    return HttpResponse(
+        status, headers, body, time.perf_counter() - started, raised=raised,
+        output=captured.text(),
+    )  # fmt: skip
+
+
 def _server_error(exc: BaseException, started: float, captured: _Captured) -> HttpResponse:
     text = _exception_line(exc)
     return HttpResponse(
@@ -378,19 +391,7 @@ class WSGITransport:
         logged = errors.getvalue()
         if logged:
             captured.parts.append(logged)
-        raised = None
-        if status >= 500:
-            # Frameworks answer 500 with their own page and log the exception (Flask to
-            # wsgi.errors, Django to a logger): name that exception, as for ASGI apps.
-            raised = captured.raised or _traceback_line(captured.text())
-        return HttpResponse(
-            status,
-            headers,
-            body,
-            time.perf_counter() - started,
-            raised=raised,
-            output=captured.text(),
-        )
+        return _answer(status, headers, body, started, captured)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -551,17 +552,7 @@ class ASGITransport:
             return _timeout(timeout, started)
         except Exception as exc:
             return _server_error(exc, started, captured)
-        raised = None
-        if status >= 500:
-            raised = captured.raised or _traceback_line(captured.text())
-        return HttpResponse(
-            status,
-            headers,
-            body,
-            time.perf_counter() - started,
-            raised=raised,
-            output=captured.text(),
-        )
+        return _answer(status, headers, body, started, captured)
 
     def close(self) -> None:
         """Cancel what is still running, stop the loop thread and close the loop."""
