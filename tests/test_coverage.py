@@ -324,6 +324,15 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         server.wait(timeout=30)
 
 
+@pytest.fixture
+def database_replay_possible(request: pytest.FixtureRequest) -> None:
+    """Hypothesis switches its example database off when pytest runs with a global
+    ``--hypothesis-seed`` (so that a seed reproduces a run exactly): then there is no
+    replay to observe."""
+    if request.config.getoption("hypothesis_seed", None) is not None:
+        pytest.skip("--hypothesis-seed switches Hypothesis' example database off")
+
+
 def _replays_first(database: Any, reader: Any) -> None:
     """A failing example kept in ``database`` is what the next run (another seed,
     another shard reading ``reader``) hands the handler first: with one example, which
@@ -341,17 +350,20 @@ def _replays_first(database: Any, reader: Any) -> None:
                 contract=False, max_examples=1, isolation="thread").ok  # fmt: skip
 
 
+@pytest.mark.usefixtures("database_replay_possible")
 def test_directory_database_replays_failing_examples_first(tmp_path: Path) -> None:
     db = str(tmp_path / "db")
     _replays_first(db, db)
     assert any((tmp_path / "db").iterdir())
 
 
+@pytest.mark.usefixtures("database_replay_possible")
 def test_read_only_layer_over_a_shared_directory(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     _replays_first(str(shared), [f"readonly:{shared}", str(tmp_path / "local")])
 
 
+@pytest.mark.usefixtures("database_replay_possible")
 def test_redis_database_shared_between_runs(redis_url: str, tmp_path: Path) -> None:
     _replays_first(redis_url, f"{tmp_path / 'local'} readonly:{redis_url}")
 
